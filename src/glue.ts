@@ -1,0 +1,203 @@
+/**
+ * Every AWS call the provider makes, in one place: the four refresh operations and STS.
+ * Clients are built here at deploy time, never captured in the serialized provider.
+ */
+import {
+  GetMaterializedViewRefreshTaskRunCommand,
+  GlueClient,
+  ListMaterializedViewRefreshTaskRunsCommand,
+  StartMaterializedViewRefreshTaskRunCommand,
+  StopMaterializedViewRefreshTaskRunCommand,
+  type MaterializedViewRefreshTaskRun,
+} from "@aws-sdk/client-glue";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { describeAwsError } from "./errors";
+
+/** Where and as whom to call AWS. */
+export interface AwsTarget {
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly profile?: string;
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+}
+
+/** A materialized view, fully qualified. */
+export interface ViewRef {
+  readonly catalogId: string;
+  readonly databaseName: string;
+  readonly tableName: string;
+}
+
+export type RunStatus = "STARTING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "STOPPED";
+
+/** What we keep of a MaterializedViewRefreshTaskRun. */
+export interface RefreshRun {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly startTime?: Date;
+  readonly endTime?: Date;
+  readonly refreshType?: string;
+  readonly dpuSeconds?: number;
+  readonly processedBytes?: number;
+  readonly errorMessage?: string;
+}
+
+export const isActive = (status: RunStatus): boolean => status === "STARTING" || status === "RUNNING";
+
+export function describeView(view: Pick<ViewRef, "databaseName" | "tableName"> & { catalogId?: string }): string {
+  return `view ${view.databaseName}.${view.tableName}` + (view.catalogId ? ` (catalog ${view.catalogId})` : "");
+}
+
+const glueClients = new Map<string, GlueClient>();
+const stsClients = new Map<string, STSClient>();
+
+function clientConfig(target: AwsTarget) {
+  return {
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.profile ? { profile: target.profile } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+  };
+}
+
+/** One client per target per process, so that many resources share connections. */
+function cached<C>(cache: Map<string, C>, target: AwsTarget, build: () => C): C {
+  const key = JSON.stringify([target.region, target.endpoint, target.profile, target.credentials?.accessKeyId]);
+  let client = cache.get(key);
+  if (!client) {
+    client = build();
+    cache.set(key, client);
+  }
+  return client;
+}
+
+export function glueClient(target: AwsTarget): GlueClient {
+  return cached(glueClients, target, () => new GlueClient(clientConfig(target)));
+}
+
+function stsClient(target: AwsTarget): STSClient {
+  return cached(stsClients, target, () => new STSClient(clientConfig(target)));
+}
+
+function toRun(run: MaterializedViewRefreshTaskRun | undefined, fallbackId: string): RefreshRun {
+  return {
+    runId: run?.MaterializedViewRefreshTaskRunId ?? fallbackId,
+    status: (run?.Status ?? "STARTING") as RunStatus,
+    startTime: run?.StartTime ?? run?.CreationTime,
+    endTime: run?.EndTime,
+    refreshType: run?.RefreshType,
+    dpuSeconds: run?.DPUSeconds,
+    processedBytes: run?.ProcessedBytes,
+    errorMessage: run?.ErrorMessage,
+  };
+}
+
+const errorName = (error: unknown): string | undefined =>
+  typeof error === "object" && error !== null ? (error as { name?: string }).name : undefined;
+
+export type StartResult = { readonly runId: string } | { readonly alreadyRunning: true };
+
+export async function startRun(target: AwsTarget, view: ViewRef, fullRefresh: boolean): Promise<StartResult> {
+  try {
+    const out = await glueClient(target).send(
+      new StartMaterializedViewRefreshTaskRunCommand({
+        CatalogId: view.catalogId,
+        DatabaseName: view.databaseName,
+        TableName: view.tableName,
+        FullRefresh: fullRefresh,
+      }),
+    );
+    if (!out.MaterializedViewRefreshTaskRunId) {
+      throw new Error("the response carried no MaterializedViewRefreshTaskRunId");
+    }
+    return { runId: out.MaterializedViewRefreshTaskRunId };
+  } catch (error) {
+    if (errorName(error) === "MaterializedViewRefreshTaskRunningException") return { alreadyRunning: true };
+    throw describeAwsError("StartMaterializedViewRefreshTaskRun", describeView(view), error);
+  }
+}
+
+/** The run's current record, or undefined when Glue no longer knows the run. */
+export async function getRun(target: AwsTarget, view: ViewRef, runId: string): Promise<RefreshRun | undefined> {
+  try {
+    const out = await glueClient(target).send(
+      new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: view.catalogId, MaterializedViewRefreshTaskRunId: runId }),
+    );
+    return toRun(out.MaterializedViewRefreshTaskRun, runId);
+  } catch (error) {
+    if (errorName(error) === "EntityNotFoundException") return undefined;
+    throw describeAwsError("GetMaterializedViewRefreshTaskRun", `run ${runId} of ${describeView(view)}`, error);
+  }
+}
+
+/** The view's run in progress (STARTING or RUNNING), if any, reading every page of the run list. */
+export async function findActiveRun(target: AwsTarget, view: ViewRef): Promise<RefreshRun | undefined> {
+  let nextToken: string | undefined;
+  let newest: RefreshRun | undefined;
+  try {
+    do {
+      const out = await glueClient(target).send(
+        new ListMaterializedViewRefreshTaskRunsCommand({
+          CatalogId: view.catalogId,
+          DatabaseName: view.databaseName,
+          TableName: view.tableName,
+          MaxResults: 100,
+          NextToken: nextToken,
+        }),
+      );
+      for (const raw of out.MaterializedViewRefreshTaskRuns ?? []) {
+        const run = toRun(raw, "");
+        if (!run.runId || !isActive(run.status)) continue;
+        if (!newest || (run.startTime?.getTime() ?? 0) > (newest.startTime?.getTime() ?? 0)) newest = run;
+      }
+      nextToken = out.NextToken;
+    } while (nextToken);
+  } catch (error) {
+    throw describeAwsError("ListMaterializedViewRefreshTaskRuns", describeView(view), error);
+  }
+  return newest;
+}
+
+export type StopResult = "stopping" | "notRunning";
+
+/** Asks Glue to stop the view's run in progress. A stop already pending counts as stopping. */
+export async function stopRun(target: AwsTarget, view: ViewRef): Promise<StopResult> {
+  try {
+    await glueClient(target).send(
+      new StopMaterializedViewRefreshTaskRunCommand({
+        CatalogId: view.catalogId,
+        DatabaseName: view.databaseName,
+        TableName: view.tableName,
+      }),
+    );
+    return "stopping";
+  } catch (error) {
+    const name = errorName(error);
+    if (name === "MaterializedViewRefreshTaskStoppingException") return "stopping";
+    if (name === "MaterializedViewRefreshTaskNotRunningException") return "notRunning";
+    throw describeAwsError("StopMaterializedViewRefreshTaskRun", describeView(view), error);
+  }
+}
+
+/** The caller's account id, which is the default catalog id. */
+export async function callerAccountId(target: AwsTarget): Promise<string> {
+  try {
+    const out = await stsClient(target).send(new GetCallerIdentityCommand({}));
+    if (!out.Account) throw new Error("the response carried no Account");
+    return out.Account;
+  } catch (error) {
+    throw describeAwsError("GetCallerIdentity", "the default catalog id (the caller's account)", error);
+  }
+}
+
+/** The region the AWS SDK's own chain finds (AWS_REGION, the profile's config), if any. */
+export async function sdkDefaultRegion(profile: string | undefined): Promise<string | undefined> {
+  try {
+    const client = new GlueClient(profile ? { profile } : {});
+    const region = await client.config.region();
+    client.destroy();
+    return region || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Input rules: what `check` accepts, and the defaults every later step applies.
+ * Pure functions only; nothing here talks to AWS.
+ */
+
+/** What to do when the view already has a refresh run in progress. */
+export const IF_RUNNING_POLICIES = ["wait", "stop", "adopt", "fail"] as const;
+export type IfRunningPolicy = (typeof IF_RUNNING_POLICIES)[number];
+
+/** The sentinel Pulumi puts in place of values that are not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The longest wait we accept: a week, well past any Glue refresh. */
+export const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
+
+/** The resource's inputs as the provider receives them, once Pulumi has resolved them. */
+export interface RefreshInputs {
+  readonly resourceName?: string;
+  readonly catalogId?: string;
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly fullRefresh?: boolean;
+  readonly triggers?: Record<string, unknown>;
+  readonly waitForCompletion?: boolean;
+  readonly timeoutMinutes?: number;
+  readonly ifRunning?: IfRunningPolicy;
+  readonly region?: string;
+  readonly endpoint?: string;
+}
+
+/** The inputs with every default applied, except the two that need a lookup (catalog id, region). */
+export interface RefreshSettings {
+  readonly resourceName: string;
+  readonly catalogId?: string;
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly fullRefresh: boolean;
+  readonly triggers: Record<string, unknown>;
+  readonly waitForCompletion: boolean;
+  readonly timeoutMinutes: number;
+  readonly ifRunning: IfRunningPolicy;
+  readonly region?: string;
+  readonly endpoint?: string;
+}
+
+export const DEFAULTS = {
+  fullRefresh: false,
+  waitForCompletion: true,
+  timeoutMinutes: 60,
+  ifRunning: "wait",
+} as const;
+
+export function withDefaults(inputs: RefreshInputs): RefreshSettings {
+  return {
+    resourceName: inputs.resourceName ?? `${inputs.databaseName}.${inputs.tableName}`,
+    catalogId: inputs.catalogId,
+    databaseName: inputs.databaseName,
+    tableName: inputs.tableName,
+    fullRefresh: inputs.fullRefresh ?? DEFAULTS.fullRefresh,
+    triggers: inputs.triggers ?? {},
+    waitForCompletion: inputs.waitForCompletion ?? DEFAULTS.waitForCompletion,
+    timeoutMinutes: inputs.timeoutMinutes ?? DEFAULTS.timeoutMinutes,
+    ifRunning: inputs.ifRunning ?? DEFAULTS.ifRunning,
+    region: inputs.region,
+    endpoint: inputs.endpoint,
+  };
+}
+
+export interface InputFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+/** A rule returns undefined when the value passes, or the rule's wording when it does not. */
+type Rule = (value: unknown) => string | undefined;
+
+const NAME_RULE = "must be a string of 1-255 characters with no control characters other than tab";
+
+/** The service's pattern for names: tab, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF. */
+function isServiceName(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  let length = 0;
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    const allowed =
+      code === 0x09 ||
+      (code >= 0x20 && code <= 0xd7ff) ||
+      (code >= 0xe000 && code <= 0xfffd) ||
+      code >= 0x10000;
+    if (!allowed) return false;
+    length++;
+  }
+  return length >= 1 && length <= 255;
+}
+
+const serviceName: Rule = (v) => (isServiceName(v) ? undefined : NAME_RULE);
+const boolean: Rule = (v) => (typeof v === "boolean" ? undefined : "must be true or false");
+
+const timeoutMinutes: Rule = (v) =>
+  typeof v === "number" && Number.isFinite(v) && v > 0 && v <= MAX_TIMEOUT_MINUTES
+    ? undefined
+    : `must be a positive number of minutes, at most ${MAX_TIMEOUT_MINUTES} (7 days)`;
+
+const ifRunning: Rule = (v) =>
+  typeof v === "string" && (IF_RUNNING_POLICIES as readonly string[]).includes(v)
+    ? undefined
+    : `must be one of ${IF_RUNNING_POLICIES.map((p) => `"${p}"`).join(", ")}`;
+
+const region: Rule = (v) =>
+  typeof v === "string" && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(v) && v.length <= 64
+    ? undefined
+    : "must be an AWS region name such as us-east-1 (lowercase letters, digits and hyphens)";
+
+const endpoint: Rule = (v) => {
+  const rule = "must be an https:// URL, or http:// to a loopback address (localhost, 127.0.0.0/8, [::1])";
+  if (typeof v !== "string") return rule;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return rule;
+  }
+  if (url.username || url.password) return "must not carry credentials in the URL";
+  if (url.protocol === "https:") return undefined;
+  return url.protocol === "http:" && isLoopbackHost(url.hostname) ? undefined : rule;
+};
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+const triggers: Rule = (v) =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? undefined : "must be a map of JSON values";
+
+const RULES: Record<keyof RefreshInputs, Rule> = {
+  resourceName: (v) => (typeof v === "string" ? undefined : "must be a string"),
+  catalogId: serviceName,
+  databaseName: serviceName,
+  tableName: serviceName,
+  fullRefresh: boolean,
+  triggers,
+  waitForCompletion: boolean,
+  timeoutMinutes,
+  ifRunning,
+  region,
+  endpoint,
+};
+
+const REQUIRED: ReadonlyArray<keyof RefreshInputs> = ["databaseName", "tableName"];
+
+/** Properties Pulumi itself adds to a dynamic resource's inputs. */
+const ENGINE_PROPERTIES = new Set(["__provider"]);
+
+/**
+ * Checks every input against its rule. Values not known yet (preview) pass untouched.
+ * Never throws: every problem becomes a failure naming the property, the value and the rule.
+ */
+export function validateInputs(news: Record<string, unknown>): InputFailure[] {
+  const failures: InputFailure[] = [];
+  for (const property of REQUIRED) {
+    if (news[property] === undefined || news[property] === null) {
+      failures.push({ property, reason: `${property} is required (${RULES[property](undefined)})` });
+    }
+  }
+  for (const [property, value] of Object.entries(news)) {
+    if (ENGINE_PROPERTIES.has(property) || value === UNKNOWN) continue;
+    if (!Object.prototype.hasOwnProperty.call(RULES, property)) {
+      const known = Object.keys(RULES).filter((p) => p !== "resourceName");
+      failures.push({ property, reason: `${property} is not a property of MaterializedViewRefresh (known: ${known.join(", ")})` });
+      continue;
+    }
+    if (value === undefined || value === null) continue;
+    const rule = RULES[property as keyof RefreshInputs](value);
+    if (rule !== undefined) failures.push({ property, reason: `${property} ${rule}; got ${showValue(value)}` });
+  }
+  return failures;
+}
+
+/** A short, printable rendering of a bad value: quoted, escaped, cut to a readable length. */
+export function showValue(value: unknown, max = 60): string {
+  let text: string;
+  if (typeof value === "string") text = JSON.stringify(value);
+  else if (typeof value === "number" || typeof value === "boolean") text = String(value);
+  else {
+    try {
+      text = `${Array.isArray(value) ? "array" : typeof value} ${JSON.stringify(value)}`;
+    } catch {
+      text = typeof value;
+    }
+  }
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max).join("")}… (${chars.length} characters)`;
+}
+
+/** True when any part of a value is still unknown (preview). */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
+  return false;
+}

@@ -1,0 +1,303 @@
+/**
+ * The provider lifecycle at deploy time: check, diff, create, read, update, delete.
+ * The serialized provider loads this module by package name inside the provider host.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { planChange } from "./diff";
+import { RefreshFailedError } from "./errors";
+import {
+  callerAccountId,
+  findActiveRun,
+  getRun,
+  isActive,
+  sdkDefaultRegion,
+  startRun,
+  stopRun,
+  type AwsTarget,
+  type RefreshRun,
+  type ViewRef,
+} from "./glue";
+import { UNKNOWN, validateInputs, withDefaults, type RefreshInputs } from "./inputs";
+import { formatDuration, ProgressReporter } from "./progress";
+import {
+  buildState,
+  compact,
+  pickRunFields,
+  runFields,
+  withRunFields,
+  type RefreshState,
+  type ResolvedSettings,
+} from "./state";
+import { DEFAULT_SCHEDULE, systemClock, waitUntil, type Clock, type PollSchedule } from "./wait";
+
+export interface LifecycleOptions {
+  /** The passage of time. @default the system clock */
+  readonly clock?: Clock;
+  /** Where progress lines go; the provider host shows its stdout to the user. @default console.log */
+  readonly print?: (line: string) => void;
+  /** The source of jitter for poll delays. @default Math.random */
+  readonly random?: () => number;
+  /** How often to poll a run. @default DEFAULT_SCHEDULE */
+  readonly schedule?: PollSchedule;
+}
+
+/** The AWS settings a stack's config may carry (aws:region, aws:profile, static keys). */
+interface StackAwsConfig {
+  readonly region?: string;
+  readonly profile?: string;
+  readonly credentials?: AwsTarget["credentials"];
+}
+
+type Provider = Required<pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState>>;
+
+export type RefreshLifecycle = Provider;
+
+const MINUTE = 60_000;
+
+export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycle {
+  const clock = options.clock ?? systemClock;
+  const print = options.print ?? ((line: string) => console.log(line));
+  const random = options.random ?? Math.random;
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  let stack: StackAwsConfig = {};
+  const accountIds = new Map<string, Promise<string>>();
+
+  function targetFor(region: string, endpoint: string | undefined): AwsTarget {
+    return compact({ region, endpoint, profile: stack.profile, credentials: stack.credentials });
+  }
+
+  async function resolveRegion(settings: { region?: string }): Promise<string> {
+    const region = settings.region ?? stack.region ?? (await sdkDefaultRegion(stack.profile));
+    if (!region) {
+      throw new Error(
+        "region: no AWS region found; set the resource's region, the stack config aws:region, or AWS_REGION",
+      );
+    }
+    return region;
+  }
+
+  /** The caller's account id, looked up once per process and target. */
+  function defaultCatalogId(target: AwsTarget): Promise<string> {
+    const key = JSON.stringify([target.region, target.endpoint, target.profile, target.credentials?.accessKeyId]);
+    let id = accountIds.get(key);
+    if (!id) {
+      id = callerAccountId(target);
+      accountIds.set(key, id);
+      id.catch(() => accountIds.delete(key));
+    }
+    return id;
+  }
+
+  async function resolve(inputs: RefreshInputs): Promise<{ settings: ResolvedSettings; target: AwsTarget }> {
+    const partial = withDefaults(inputs);
+    const region = partial.region === UNKNOWN ? UNKNOWN : await resolveRegion(partial);
+    const target = targetFor(region, partial.endpoint);
+    const catalogId =
+      partial.catalogId ?? (region === UNKNOWN || partial.endpoint === UNKNOWN ? UNKNOWN : await defaultCatalogId(target));
+    return { settings: { ...partial, region, catalogId }, target };
+  }
+
+  const viewOf = (s: ViewRef): ViewRef => ({
+    catalogId: s.catalogId,
+    databaseName: s.databaseName,
+    tableName: s.tableName,
+  });
+  const idOf = (s: ViewRef) => `${s.catalogId}:${s.databaseName}.${s.tableName}`;
+  const say = (s: ResolvedSettings, text: string) => print(`${s.resourceName} (${s.databaseName}.${s.tableName}): ${text}`);
+  const subject = (s: ResolvedSettings) => `MaterializedViewRefresh "${s.resourceName}" (${s.databaseName}.${s.tableName})`;
+
+  /** Waits for a run to leave STARTING/RUNNING, printing a progress line at most once a minute. */
+  async function settle(s: ResolvedSettings, target: AwsTarget, run: RefreshRun, deadline: number) {
+    const progress = new ProgressReporter(clock, MINUTE);
+    return waitUntil(
+      run,
+      async () => (await getRun(target, viewOf(s), run.runId)) ?? { ...run, status: "STARTING" as const },
+      (r) => !isActive(r.status),
+      {
+        deadline,
+        clock,
+        schedule,
+        random,
+        onPoll: (r, elapsed) => {
+          if (progress.due()) say(s, `refresh run ${r.runId} ${r.status}, ${formatDuration(elapsed)} elapsed`);
+        },
+      },
+    );
+  }
+
+  /**
+   * Starts a run for the view, applying the ifRunning policy when one is already in progress.
+   * Returns our run, or the adopted one; throws when no run could be started before the deadline.
+   */
+  async function startOwnRun(s: ResolvedSettings, target: AwsTarget, deadline: number): Promise<RefreshRun> {
+    const view = viewOf(s);
+    for (;;) {
+      const started = await startRun(target, view, s.fullRefresh);
+      if ("runId" in started) {
+        say(s, `started ${s.fullRefresh ? "full " : ""}refresh run ${started.runId}`);
+        return { runId: started.runId, status: "STARTING", startTime: new Date(clock.now()) };
+      }
+      const active = await findActiveRun(target, view);
+      if (!active) {
+        // The other run ended between our Start and List: pause briefly, then start again.
+        if (clock.now() + schedule.minDelayMs > deadline) break;
+        await clock.sleep(schedule.minDelayMs);
+        continue;
+      }
+      const since = active.startTime ? ` since ${active.startTime.toISOString()}` : "";
+      switch (s.ifRunning) {
+        case "fail":
+          throw new Error(
+            `${subject(s)}: refresh run ${active.runId} is already ${active.status}${since}, ` +
+              `and ifRunning is "fail"; no refresh was started`,
+          );
+        case "adopt":
+          say(s, `adopted refresh run ${active.runId}, already ${active.status}${since}`);
+          return active;
+        case "stop": {
+          const stop = await stopRun(target, view);
+          say(s, stop === "stopping" ? `stopping refresh run ${active.runId} to start a new one` : `refresh run ${active.runId} ended before it could be stopped`);
+          break;
+        }
+        case "wait":
+          say(s, `waiting for refresh run ${active.runId}, already ${active.status}${since}, before starting a new one`);
+          break;
+      }
+      const other = await settle(s, target, active, deadline);
+      if (other.state !== "done") break;
+      say(s, `refresh run ${active.runId} ended ${other.value.status}`);
+    }
+    throw new Error(
+      `${subject(s)}: gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for the refresh ` +
+        `already in progress to end; no refresh was started. Raise timeoutMinutes or set ifRunning to "stop"`,
+    );
+  }
+
+  /** Starts (or adopts) a run and, when asked, waits for its outcome. */
+  async function refresh(s: ResolvedSettings, target: AwsTarget, id: string): Promise<RefreshState> {
+    const began = clock.now();
+    const deadline = began + s.timeoutMinutes * MINUTE;
+    const run = await startOwnRun(s, target, deadline);
+    return s.waitForCompletion ? outcome(s, target, id, run, deadline, began) : buildState(s, runFields(run, new Date(began)));
+  }
+
+  /** Waits for a run we own and turns its end into state, or into a partial-state error. */
+  async function outcome(
+    s: ResolvedSettings,
+    target: AwsTarget,
+    id: string,
+    run: RefreshRun,
+    deadline: number,
+    began: number,
+  ): Promise<RefreshState> {
+    const waited = await settle(s, target, run, deadline);
+    const final = waited.value;
+    const state = buildState(s, runFields(final, new Date(began)));
+    if (waited.state === "done" && final.status === "SUCCEEDED") {
+      say(s, summary(final, clock.now() - began));
+      return state;
+    }
+    const why =
+      waited.state === "done"
+        ? `refresh run ${final.runId} ended ${final.status}: ${final.errorMessage ?? "Glue gave no error message"}`
+        : `gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for refresh run ${final.runId}, ` +
+          `last seen ${final.status}; the run goes on in Glue and the next deployment waits for it again`;
+    throw new RefreshFailedError(`${subject(s)}: ${why}`, id, { ...state });
+  }
+
+  const lifecycle: RefreshLifecycle = {
+    async configure(req) {
+      const get = (key: string) => req.config.get(key) || undefined;
+      const accessKeyId = get("aws:accessKey");
+      const secretAccessKey = get("aws:secretKey");
+      stack = compact({
+        region: get("aws:region"),
+        profile: get("aws:profile"),
+        credentials:
+          accessKeyId && secretAccessKey
+            ? compact({ accessKeyId, secretAccessKey, sessionToken: get("aws:token") })
+            : undefined,
+      });
+    },
+
+    async check(_olds, news) {
+      return { inputs: news, failures: validateInputs(news as unknown as Record<string, unknown>) };
+    },
+
+    async diff(_id, olds, news) {
+      const { settings } = await resolve(news);
+      const plan = planChange(olds, settings);
+      switch (plan.kind) {
+        case "none":
+          return { changes: false };
+        case "replace":
+          return { changes: true, replaces: plan.properties, deleteBeforeReplace: false };
+        default:
+          return { changes: true };
+      }
+    },
+
+    async create(inputs) {
+      const { settings, target } = await resolve(inputs);
+      const id = idOf(settings);
+      return { id, outs: await refresh(settings, target, id) };
+    },
+
+    async update(id, olds, news) {
+      const { settings, target } = await resolve(news);
+      const plan = planChange(olds, settings);
+      switch (plan.kind) {
+        case "replace":
+          throw new Error(`${subject(settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`);
+        case "refresh":
+          say(settings, `starting a new refresh: ${plan.reason}`);
+          return { outs: await refresh(settings, target, id) };
+        case "resume":
+          return { outs: await resume(settings, target, id, olds) };
+        default:
+          return { outs: buildState(settings, pickRunFields(olds)) };
+      }
+    },
+
+    async read(id, props) {
+      if (!props?.runId) {
+        throw new Error(`MaterializedViewRefresh ${id}: cannot be imported or read without a recorded run id`);
+      }
+      const run = await getRun(targetFor(props.region, props.endpoint), viewOf(props), props.runId);
+      if (!run) {
+        print(`${props.resourceName} (${props.databaseName}.${props.tableName}): Glue no longer knows refresh run ${props.runId}; keeping the recorded state`);
+        return { id, props };
+      }
+      return { id, props: withRunFields(props, runFields(run, new Date(props.startedAt))) };
+    },
+
+    async delete() {
+      // A refresh cannot be undone: nothing to call.
+    },
+  };
+
+  /** Picks up a waited-for run the last deployment did not see finish. */
+  async function resume(s: ResolvedSettings, target: AwsTarget, id: string, olds: RefreshState): Promise<RefreshState> {
+    const run = await getRun(target, viewOf(s), olds.runId);
+    if (!run || run.status === "FAILED" || run.status === "STOPPED") {
+      say(s, `starting a new refresh: refresh run ${olds.runId} ${run ? `ended ${run.status}` : "is unknown to Glue"}`);
+      return refresh(s, target, id);
+    }
+    if (run.status === "SUCCEEDED" || !s.waitForCompletion) return buildState(s, runFields(run, new Date(olds.startedAt)));
+    say(s, `waiting again for refresh run ${run.runId}, still ${run.status}`);
+    const began = clock.now();
+    return outcome(s, target, id, run, began + s.timeoutMinutes * MINUTE, began);
+  }
+
+  function summary(run: RefreshRun, elapsedMs: number): string {
+    const details = [run.refreshType, run.dpuSeconds !== undefined ? `${run.dpuSeconds} DPU-seconds` : undefined]
+      .filter(Boolean)
+      .join(", ");
+    return `refresh run ${run.runId} SUCCEEDED after ${formatDuration(elapsedMs)}${details ? ` (${details})` : ""}`;
+  }
+
+  return lifecycle;
+}
+
+/** The lifecycle the provider host runs. */
+export const lifecycle: RefreshLifecycle = createLifecycle();

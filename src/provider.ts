@@ -1,0 +1,39 @@
+/**
+ * The provider object Pulumi serializes into every resource's state. It holds no SDK client,
+ * credential or environment value: each method loads the deploy-time lifecycle by package name
+ * inside the provider host, and upgrading the package changes no resource.
+ *
+ * The object is this module's whole export, so when the package is installed under node_modules
+ * Pulumi's serializer records it as `require("pulumi-glue-mv-refresh/provider")`, a few hundred
+ * bytes; elsewhere (this repository's own example) it serializes the small methods below.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { RefreshLifecycle } from "./lifecycle";
+
+/** The package's deploy-time entry point, resolved from the Pulumi program's directory. */
+function lifecycle(): RefreshLifecycle {
+  const entry = "pulumi-glue-mv-refresh/lifecycle";
+  try {
+    return (require(entry) as typeof import("./lifecycle")).lifecycle;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    if (code !== "MODULE_NOT_FOUND" || !message?.includes(`'${entry}'`)) throw error;
+    throw new Error(
+      `MaterializedViewRefresh: cannot load ${entry} from ${process.cwd()}; ` +
+        "install pulumi-glue-mv-refresh in the Pulumi program's directory (npm install pulumi-glue-mv-refresh)",
+    );
+  }
+}
+
+const refreshProvider: pulumi.dynamic.ResourceProvider = {
+  configure: (req) => lifecycle().configure(req),
+  check: (olds, news) => lifecycle().check(olds, news),
+  diff: (id, olds, news) => lifecycle().diff(id, olds, news),
+  create: (inputs) => lifecycle().create(inputs),
+  read: (id, props) => lifecycle().read(id, props),
+  update: (id, olds, news) => lifecycle().update(id, olds, news),
+  // A refresh cannot be undone, so deleting the resource calls nothing (and loads nothing).
+  delete: async () => {},
+};
+
+export = refreshProvider;

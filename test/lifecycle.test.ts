@@ -1,0 +1,343 @@
+import { StartMaterializedViewRefreshTaskRunCommand } from "@aws-sdk/client-glue";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { RefreshFailedError } from "../src/errors";
+import type { RefreshInputs } from "../src/inputs";
+import type { RefreshState } from "../src/state";
+import { ACCOUNT, RUN_ID, state } from "./support/fixtures";
+import { accessDenied, glueMock, StubGlue, stsMock } from "./support/glue-stub";
+
+const inputs: RefreshInputs = { resourceName: "daily", databaseName: "sales", tableName: "daily_mv" };
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("check", () => {
+  it("reports bad input without calling AWS", async () => {
+    const glue = new StubGlue();
+    const lifecycle = await glue.lifecycle();
+    const result = await lifecycle.check({} as RefreshInputs, { ...inputs, timeoutMinutes: -1 });
+    expect(result.failures).toEqual([
+      { property: "timeoutMinutes", reason: expect.stringContaining("timeoutMinutes must be a positive number") },
+    ]);
+    expect(glueMock.calls()).toHaveLength(0);
+    expect(stsMock.calls()).toHaveLength(0);
+  });
+
+  it("passes the inputs through untouched", async () => {
+    const lifecycle = await new StubGlue().lifecycle();
+    const news = { ...inputs, triggers: { v: 1 } };
+    expect((await lifecycle.check({} as RefreshInputs, news)).inputs).toBe(news);
+  });
+});
+
+describe("create", () => {
+  it("starts one run for the view, waits for it and records its id and outcome", async () => {
+    const glue = new StubGlue({ durationMs: 4 * 60_000 });
+    const lifecycle = await glue.lifecycle();
+    const { id, outs } = await lifecycle.create(inputs);
+
+    expect(glueMock.commandCalls(StartMaterializedViewRefreshTaskRunCommand).map((c) => c.args[0].input)).toEqual([
+      { CatalogId: ACCOUNT, DatabaseName: "sales", TableName: "daily_mv", FullRefresh: false },
+    ]);
+    expect(id).toBe(`${ACCOUNT}:sales.daily_mv`);
+    expect(outs).toMatchObject({
+      runId: glue.runs[0].id,
+      status: "SUCCEEDED",
+      catalogId: ACCOUNT,
+      databaseName: "sales",
+      tableName: "daily_mv",
+      region: "us-east-1",
+      fullRefresh: false,
+      triggers: {},
+      waitForCompletion: true,
+      timeoutMinutes: 60,
+      ifRunning: "wait",
+      refreshType: "INCREMENTAL",
+      dpuSeconds: 120.5,
+      processedBytes: 1024,
+      startedAt: "2026-01-01T00:00:00.000Z",
+      endTime: "2026-01-01T00:04:00.000Z",
+    });
+    expect(Object.values(outs!).includes(undefined)).toBe(false);
+    expect(glue.lines[0]).toBe(`daily (sales.daily_mv): started refresh run ${glue.runs[0].id}`);
+    expect(glue.lines.at(-1)).toMatch(/SUCCEEDED after 4m 0\ds \(INCREMENTAL, 120.5 DPU-seconds\)$/);
+  });
+
+  it("asks for a full refresh when told to", async () => {
+    const glue = new StubGlue();
+    await (await glue.lifecycle()).create({ ...inputs, fullRefresh: true, catalogId: "999999999999" });
+    expect(glueMock.commandCalls(StartMaterializedViewRefreshTaskRunCommand)[0].args[0].input).toMatchObject({
+      CatalogId: "999999999999",
+      FullRefresh: true,
+    });
+    expect(stsMock.calls()).toHaveLength(0);
+  });
+
+  it("does not wait when waitForCompletion is false", async () => {
+    const glue = new StubGlue();
+    const { outs } = await (await glue.lifecycle()).create({ ...inputs, waitForCompletion: false });
+    expect(glue.calls()).toEqual(["StartMaterializedViewRefreshTaskRun"]);
+    expect(outs).toMatchObject({ status: "STARTING", runId: glue.runs[0].id });
+  });
+
+  it("prints progress at most once a minute while waiting", async () => {
+    const glue = new StubGlue({ durationMs: 10 * 60_000 });
+    await (await glue.lifecycle()).create(inputs);
+    const progress = glue.lines.filter((l) => l.includes("elapsed"));
+    expect(progress.length).toBeGreaterThanOrEqual(5);
+    expect(progress.length).toBeLessThanOrEqual(10);
+    expect(progress[0]).toMatch(/^daily \(sales\.daily_mv\): refresh run \S+ RUNNING, 1m \d\ds elapsed$/);
+  });
+
+  it("fails a run that ends FAILED with the whole story, keeping the run id in partial state", async () => {
+    const glue = new StubGlue({ outcome: "FAILED" });
+    const error = await rejection((await glue.lifecycle()).create(inputs));
+    expect(error).toBeInstanceOf(RefreshFailedError);
+    const failed = error as RefreshFailedError;
+    expect(failed.message).toBe(
+      `MaterializedViewRefresh "daily" (sales.daily_mv): refresh run ${glue.runs[0].id} ended FAILED: ` +
+        "Spark job failed: column price not found",
+    );
+    expect(failed.id).toBe(`${ACCOUNT}:sales.daily_mv`);
+    expect(failed.reasons).toEqual([failed.message]);
+    expect(failed.properties).toMatchObject({
+      runId: glue.runs[0].id,
+      status: "FAILED",
+      databaseName: "sales",
+      tableName: "daily_mv",
+      timeoutMinutes: 60,
+      errorMessage: "Spark job failed: column price not found",
+    });
+  });
+
+  it("gives up at timeoutMinutes, keeping the running run in partial state", async () => {
+    const glue = new StubGlue({ durationMs: 5 * 3_600_000 });
+    const lifecycle = await glue.lifecycle();
+    const start = glue.clock.now();
+    const error = (await rejection(lifecycle.create({ ...inputs, timeoutMinutes: 30 }))) as RefreshFailedError;
+    expect(glue.clock.now() - start).toBe(30 * 60_000);
+    expect(error.message).toContain(`gave up after 30 minutes (timeoutMinutes) waiting for refresh run ${glue.runs[0].id}, last seen RUNNING`);
+    expect(error.properties).toMatchObject({ runId: glue.runs[0].id, status: "RUNNING" });
+  });
+
+  it("turns an AWS error into one line naming operation, view, error, message and request id", async () => {
+    const glue = new StubGlue();
+    glueMock.on(StartMaterializedViewRefreshTaskRunCommand).rejects(accessDenied("User is not authorized"));
+    const error = await rejection((await glue.lifecycle()).create(inputs));
+    expect(error).not.toBeInstanceOf(RefreshFailedError);
+    expect(error.message).toBe(
+      `StartMaterializedViewRefreshTaskRun for view sales.daily_mv (catalog ${ACCOUNT}) failed: AccessDeniedException: ` +
+        "User is not authorized (request id req-1234). The caller needs IAM permission glue:StartMaterializedViewRefreshTaskRun; " +
+        "Lake Formation grants on the view and its source tables may also be the cause",
+    );
+    expect(error.message).not.toContain("\n");
+  });
+
+  it("looks the catalog id up once per process and target", async () => {
+    const glue = new StubGlue({ durationMs: 1000 });
+    const lifecycle = await glue.lifecycle();
+    await lifecycle.create(inputs);
+    await lifecycle.create({ ...inputs, tableName: "weekly_mv" });
+    expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
+  });
+
+  it("takes the region from the stack config when the resource has none", async () => {
+    const glue = new StubGlue({ durationMs: 1000 });
+    const lifecycle = await glue.lifecycle({ "aws:region": "ap-southeast-2" });
+    const { outs } = await lifecycle.create(inputs);
+    expect(outs?.region).toBe("ap-southeast-2");
+    expect(await glueMock.call(0).thisValue.config.region()).toBe("ap-southeast-2");
+  });
+
+  it("prefers the resource's own region to the stack's", async () => {
+    const glue = new StubGlue({ durationMs: 1000 });
+    const { outs } = await (await glue.lifecycle({ "aws:region": "ap-southeast-2" })).create({ ...inputs, region: "eu-west-1" });
+    expect(outs?.region).toBe("eu-west-1");
+  });
+
+  it("says where to set a region when none is found", async () => {
+    const saved = { ...process.env };
+    process.env.AWS_REGION = "";
+    process.env.AWS_DEFAULT_REGION = "";
+    process.env.AWS_CONFIG_FILE = "/nonexistent/aws-config";
+    process.env.AWS_PROFILE = "";
+    try {
+      const glue = new StubGlue();
+      const error = await rejection((await glue.lifecycle({})).create(inputs));
+      expect(error.message).toBe(
+        "region: no AWS region found; set the resource's region, the stack config aws:region, or AWS_REGION",
+      );
+      expect(glueMock.calls()).toHaveLength(0);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe("when the view already has a run in progress", () => {
+  function withScheduledRun(durationMs = 15 * 60_000) {
+    const glue = new StubGlue({ durationMs: 60_000 });
+    const scheduled = glue.addRun(durationMs);
+    return { glue, scheduled };
+  }
+
+  it("wait: waits for it, then starts its own run", async () => {
+    const { glue, scheduled } = withScheduledRun();
+    const { outs } = await (await glue.lifecycle()).create(inputs);
+    const ours = glue.runs[1];
+    expect(ours.started).toBeGreaterThanOrEqual(scheduled.started + scheduled.durationMs);
+    expect(outs).toMatchObject({ runId: ours.id, status: "SUCCEEDED" });
+    expect(glue.calls().slice(0, 2)).toEqual(["StartMaterializedViewRefreshTaskRun", "ListMaterializedViewRefreshTaskRuns"]);
+    expect(glue.lines[0]).toContain(`waiting for refresh run ${scheduled.id}, already STARTING since 2026-01-01T00:00:00.000Z`);
+  });
+
+  it("wait: gives up at the timeout without starting anything", async () => {
+    const { glue, scheduled } = withScheduledRun(10 * 3_600_000);
+    const error = await rejection((await glue.lifecycle()).create({ ...inputs, timeoutMinutes: 20 }));
+    expect(error).not.toBeInstanceOf(RefreshFailedError);
+    expect(error.message).toContain("gave up after 20 minutes (timeoutMinutes) waiting for the refresh already in progress");
+    expect(glue.runs.map((r) => r.id)).toEqual([scheduled.id]);
+  });
+
+  it("stop: stops it, waits until it is no longer running, then starts its own", async () => {
+    const { glue, scheduled } = withScheduledRun(3_600_000);
+    const { outs } = await (await glue.lifecycle()).create({ ...inputs, ifRunning: "stop" });
+    expect(glue.status(scheduled)).toBe("STOPPED");
+    expect(glue.calls()).toContain("StopMaterializedViewRefreshTaskRun");
+    expect(glue.runs[1].started).toBeGreaterThanOrEqual(scheduled.stoppedAt!);
+    expect(outs?.runId).toBe(glue.runs[1].id);
+  });
+
+  it("adopt: records the running run as its own and starts none", async () => {
+    const { glue, scheduled } = withScheduledRun();
+    const { outs } = await (await glue.lifecycle()).create({ ...inputs, ifRunning: "adopt" });
+    expect(glue.runs).toHaveLength(1);
+    expect(outs).toMatchObject({ runId: scheduled.id, status: "SUCCEEDED" });
+  });
+
+  it("fail: fails naming the running run, and starts none", async () => {
+    const { glue, scheduled } = withScheduledRun();
+    const error = await rejection((await glue.lifecycle()).create({ ...inputs, ifRunning: "fail" }));
+    expect(error.message).toBe(
+      `MaterializedViewRefresh "daily" (sales.daily_mv): refresh run ${scheduled.id} is already STARTING since ` +
+        '2026-01-01T00:00:00.000Z, and ifRunning is "fail"; no refresh was started',
+    );
+    expect(glue.runs).toHaveLength(1);
+  });
+});
+
+describe("diff", () => {
+  it("finds no change when an omitted catalogId resolves to the recorded one", async () => {
+    const lifecycle = await new StubGlue().lifecycle();
+    expect(await lifecycle.diff("id", state(), inputs)).toEqual({ changes: false });
+  });
+
+  it("replaces when the resolved default catalog differs from the recorded one", async () => {
+    const lifecycle = await new StubGlue().lifecycle();
+    expect(await lifecycle.diff("id", state({ catalogId: "210987654321" }), inputs)).toEqual({
+      changes: true,
+      replaces: ["catalogId"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("replaces when the stack's region changes", async () => {
+    const lifecycle = await new StubGlue().lifecycle({ "aws:region": "eu-central-1" });
+    expect((await lifecycle.diff("id", state(), inputs)).replaces).toEqual(["region"]);
+  });
+
+  it("never compares the serialized provider", async () => {
+    const lifecycle = await new StubGlue().lifecycle();
+    const olds = { ...state(), __provider: "exports.handler = old" } as RefreshState;
+    const news = { ...inputs, __provider: "exports.handler = new" } as RefreshInputs;
+    expect(await lifecycle.diff("id", olds, news)).toEqual({ changes: false });
+  });
+
+  it("reports an update for a trigger change, and for a settings change", async () => {
+    const lifecycle = await new StubGlue().lifecycle();
+    expect(await lifecycle.diff("id", state(), { ...inputs, triggers: { v: 2 } })).toEqual({ changes: true });
+    expect(await lifecycle.diff("id", state(), { ...inputs, timeoutMinutes: 5 })).toEqual({ changes: true });
+  });
+});
+
+describe("update", () => {
+  it("starts a new run when triggers change, and its id replaces the old one", async () => {
+    const glue = new StubGlue({ durationMs: 60_000 });
+    const lifecycle = await glue.lifecycle();
+    const { outs } = await lifecycle.update("id", state({ triggers: { v: 1 } }), { ...inputs, triggers: { v: 2 } });
+    expect(glue.runs).toHaveLength(1);
+    expect(outs).toMatchObject({ runId: glue.runs[0].id, status: "SUCCEEDED", triggers: { v: 2 } });
+    expect(outs?.runId).not.toBe(RUN_ID);
+    expect(glue.lines[0]).toBe("daily (sales.daily_mv): starting a new refresh: triggers changed");
+  });
+
+  it("changes only settings without calling Glue", async () => {
+    const glue = new StubGlue();
+    const lifecycle = await glue.lifecycle();
+    const { outs } = await lifecycle.update("id", state(), { ...inputs, catalogId: ACCOUNT, timeoutMinutes: 5, ifRunning: "stop" });
+    expect(glueMock.calls()).toHaveLength(0);
+    expect(outs).toEqual(state({ timeoutMinutes: 5, ifRunning: "stop" }));
+  });
+
+  it("retries after a run that failed the last deployment", async () => {
+    const glue = new StubGlue({ durationMs: 60_000 });
+    const { outs } = await (await glue.lifecycle()).update("id", state({ status: "FAILED", errorMessage: "boom" }), inputs);
+    expect(glue.runs).toHaveLength(1);
+    expect(outs).toMatchObject({ runId: glue.runs[0].id, status: "SUCCEEDED" });
+    expect(outs).not.toHaveProperty("errorMessage");
+  });
+
+  it("resumes a run the last deployment gave up on, without starting another", async () => {
+    const glue = new StubGlue();
+    const earlier = glue.addRun(2 * 3_600_000);
+    glue.clock.time += 3_600_000;
+    const { outs } = await (await glue.lifecycle()).update("id", state({ runId: earlier.id, status: "RUNNING" }), inputs);
+    expect(glue.runs).toHaveLength(1);
+    expect(outs).toMatchObject({ runId: earlier.id, status: "SUCCEEDED" });
+    expect(glue.calls()).not.toContain("StartMaterializedViewRefreshTaskRun");
+  });
+
+  it("records a resumed run that succeeded meanwhile with one Get", async () => {
+    const glue = new StubGlue();
+    const earlier = glue.addRun(60_000);
+    glue.clock.time += 3_600_000;
+    const { outs } = await (await glue.lifecycle()).update("id", state({ runId: earlier.id, status: "RUNNING" }), inputs);
+    expect(glue.calls()).toEqual(["GetMaterializedViewRefreshTaskRun"]);
+    expect(outs).toMatchObject({ runId: earlier.id, status: "SUCCEEDED" });
+  });
+});
+
+describe("read", () => {
+  it("re-reads the recorded run and never starts one", async () => {
+    const glue = new StubGlue();
+    const run = glue.addRun(60_000, "FAILED");
+    glue.clock.time += 120_000;
+    const { id, props } = await (await glue.lifecycle()).read("the-id", state({ runId: run.id, status: "RUNNING" }));
+    expect(id).toBe("the-id");
+    expect(props).toMatchObject({ runId: run.id, status: "FAILED", errorMessage: expect.stringContaining("Spark") });
+    expect(glue.calls()).toEqual(["GetMaterializedViewRefreshTaskRun"]);
+  });
+
+  it("keeps the resource when Glue no longer knows the run", async () => {
+    const glue = new StubGlue();
+    const olds = state({ runId: "11111111-1111-4111-8111-111111111111" });
+    const { props } = await (await glue.lifecycle()).read("the-id", olds);
+    expect(props).toEqual(olds);
+    expect(glue.lines[0]).toContain("Glue no longer knows refresh run 11111111-1111-4111-8111-111111111111");
+  });
+});
+
+describe("delete", () => {
+  it("calls nothing: a refresh cannot be undone", async () => {
+    const glue = new StubGlue();
+    await (await glue.lifecycle()).delete("id", state());
+    expect(glueMock.calls()).toHaveLength(0);
+    expect(stsMock.calls()).toHaveLength(0);
+  });
+});

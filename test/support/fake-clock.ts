@@ -1,0 +1,17 @@
+import type { Clock } from "../../src/wait";
+
+/** A clock whose sleeps advance time at once, recording each pause. */
+export class FakeClock implements Clock {
+  readonly sleeps: number[] = [];
+  constructor(public time = Date.UTC(2026, 0, 1)) {}
+
+  now(): number {
+    return this.time;
+  }
+
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return;
+    this.sleeps.push(ms);
+    this.time += ms;
+  }
+}
