@@ -28,10 +28,10 @@ import {
   type RefreshState,
   type ResolvedSettings,
 } from "./state";
-import { DEFAULT_SCHEDULE, systemClock, waitUntil, type Clock, type PollSchedule } from "./wait";
+import { clockFromEnvironment, DEFAULT_SCHEDULE, waitUntil, type Clock, type PollSchedule } from "./wait";
 
 export interface LifecycleOptions {
-  /** The passage of time. @default the system clock */
+  /** The passage of time. @default the system clock, scaled by GLUE_MV_REFRESH_CLOCK_SCALE when set */
   readonly clock?: Clock;
   /** Where progress lines go; the provider host shows its stdout to the user. @default console.log */
   readonly print?: (line: string) => void;
@@ -55,7 +55,7 @@ export type RefreshLifecycle = Provider;
 const MINUTE = 60_000;
 
 export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycle {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? clockFromEnvironment();
   const print = options.print ?? ((line: string) => console.log(line));
   const random = options.random ?? Math.random;
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;

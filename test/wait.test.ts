@@ -1,4 +1,4 @@
-import { DEFAULT_SCHEDULE, nextDelay, waitUntil } from "../src/wait";
+import { CLOCK_SCALE_VARIABLE, clockFromEnvironment, DEFAULT_SCHEDULE, nextDelay, scaledClock, systemClock, waitUntil } from "../src/wait";
 import { FakeClock } from "./support/fake-clock";
 
 const schedule = { minDelayMs: 2_000, maxDelayMs: 60_000, elapsedFraction: 0.04 };
@@ -114,5 +114,23 @@ describe("waitUntil", () => {
       onPoll: (_v, elapsed) => seen.push(elapsed),
     });
     expect(seen).toEqual([2_000, 4_000, 6_000, 8_000]);
+  });
+});
+
+describe("scaledClock", () => {
+  it("runs time faster by the scale, in both now and sleep", async () => {
+    const base = new FakeClock();
+    const clock = scaledClock(1000, base);
+    const start = clock.now();
+    await clock.sleep(60_000);
+    expect(base.sleeps).toEqual([60]);
+    expect(clock.now() - start).toBe(60_000);
+  });
+
+  it("comes from the environment only when a positive scale other than 1 is set", () => {
+    expect(clockFromEnvironment({})).toBe(systemClock);
+    expect(clockFromEnvironment({ [CLOCK_SCALE_VARIABLE]: "nonsense" })).toBe(systemClock);
+    expect(clockFromEnvironment({ [CLOCK_SCALE_VARIABLE]: "-3" })).toBe(systemClock);
+    expect(clockFromEnvironment({ [CLOCK_SCALE_VARIABLE]: "500" })).not.toBe(systemClock);
   });
 });
