@@ -1,0 +1,137 @@
+/**
+ * The emulator's public types: what a test or a harness passes in and reads back.
+ */
+
+/** A materialized view in the emulated Data Catalog. */
+export interface EmulatedView {
+  /** The Data Catalog that holds the view. @default the emulator's account id */
+  readonly catalogId?: string;
+  /** The Glue database that holds the view. */
+  readonly databaseName: string;
+  /** The materialized view's table name. */
+  readonly tableName: string;
+}
+
+/** How to start an emulator. */
+export interface EmulatorOptions {
+  /** The TCP port to listen on; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** The address to listen on. @default "127.0.0.1" */
+  readonly host?: string;
+  /** The account id: the default CatalogId, and the Account STS GetCallerIdentity answers. @default "123456789012" */
+  readonly accountId?: string;
+  /** Views the catalog starts with; a view without catalogId is in the account's catalog. @default [] */
+  readonly views?: readonly EmulatedView[];
+  /** A JSON file `{ "views": [ ... ] }` whose views are added to `views`. @default none */
+  readonly viewsFile?: string;
+  /** Emulated time a run takes from Start to its end. @default 60_000 */
+  readonly runDurationMs?: number;
+  /** Emulated time a run spends in STARTING before RUNNING. @default 5_000 */
+  readonly startingMs?: number;
+  /** Emulated time from a Stop request to the run's STOPPED status. @default 5_000 */
+  readonly stopDelayMs?: number;
+  /** Emulated milliseconds per real millisecond; 1000 makes a 10-minute run take 0.6 s. @default 1 */
+  readonly clockScale?: number;
+  /** Access keys whose request signatures are verified; other keys are accepted unverified. @default [] */
+  readonly credentials?: ReadonlyArray<{ readonly accessKeyId: string; readonly secretAccessKey: string }>;
+  /** Faults to inject from the first request on. @default no faults */
+  readonly faults?: Faults;
+  /** Seeds every random fault decision, so that a test sees the same faults on every run. @default 1 */
+  readonly seed?: number;
+}
+
+/** Injected faults. Ratios are fractions of requests, from 0 (never) to 1 (always). */
+export interface Faults {
+  /** Fraction of requests answered 400 ThrottlingException (the SDK retries these). @default 0 */
+  readonly throttleRatio?: number;
+  /** Token-bucket limit on all requests per real second; beyond it 400 ThrottlingException. @default no limit */
+  readonly requestsPerSecond?: number;
+  /** Fraction answered 500 InternalServiceException or 503 ServiceUnavailableException before processing. @default 0 */
+  readonly serverErrorRatio?: number;
+  /** Fraction processed (e.g. the run is started) and then answered 500 InternalServiceException. @default 0 */
+  readonly serverErrorAfterProcessingRatio?: number;
+  /** Fraction whose connection is destroyed without a response, before processing. @default 0 */
+  readonly dropRatio?: number;
+  /** Fraction processed and then their connection destroyed without a response. @default 0 */
+  readonly dropAfterProcessingRatio?: number;
+  /** Real milliseconds added before answering each request. @default 0 */
+  readonly latencyMs?: number;
+  /** Fraction of Glue requests answered 400 OperationTimeoutException. @default 0 */
+  readonly operationTimeoutRatio?: number;
+  /** Start answers ResourceNumberLimitExceededException while this many runs are active across all views. @default no limit */
+  readonly maxConcurrentRuns?: number;
+  /** Views on which every Glue operation answers AccessDeniedException. @default [] */
+  readonly accessDenied?: readonly EmulatedView[];
+  /** Operation names the ratio faults apply to, e.g. ["StartMaterializedViewRefreshTaskRun"]. @default all operations */
+  readonly operations?: readonly string[];
+}
+
+/** One request as the emulator saw and answered it. */
+export interface RequestLogEntry {
+  /** When the request arrived, in real epoch milliseconds. */
+  readonly time: number;
+  /** The operation, e.g. "StartMaterializedViewRefreshTaskRun" or "GetCallerIdentity"; the raw target when unknown. */
+  readonly operation: string;
+  /** The request id answered in x-amzn-RequestId. */
+  readonly requestId: string;
+  /** The parsed body: a JSON value, or the STS form fields. */
+  readonly input: unknown;
+  /** The HTTP status answered, or 0 when the connection was dropped. */
+  readonly status: number;
+  /** The AWS error answered, e.g. "ThrottlingException". */
+  readonly errorType?: string;
+  /** The injected fault that decided this answer, named as its `Faults` member, e.g. "throttleRatio". */
+  readonly fault?: string;
+  /** The amz-sdk-request header, e.g. "attempt=2; max=3". */
+  readonly attempt?: string;
+  /** The access key id named in the Authorization header. */
+  readonly accessKeyId?: string;
+}
+
+export type EmulatedRunStatus = "STARTING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "STOPPED";
+
+/** The emulator's own record of a run, for assertions. */
+export interface EmulatedRun {
+  readonly runId: string;
+  readonly catalogId: string;
+  readonly databaseName: string;
+  readonly tableName: string;
+  /** The status at the emulator's current time. */
+  readonly status: EmulatedRunStatus;
+  /** Whether the run came from the Start API or from `startRunOutOfBand` (a scheduled refresh). */
+  readonly startedBy: "api" | "outOfBand";
+  readonly fullRefresh: boolean;
+  /** Emulated epoch milliseconds. */
+  readonly startTime: number;
+  /** Emulated epoch milliseconds, once the run has ended. */
+  readonly endTime?: number;
+  readonly errorMessage?: string;
+}
+
+/** A running emulator. */
+export interface GlueEmulator {
+  /** The URL to give the SDK clients as `endpoint`, e.g. "http://127.0.0.1:PORT". */
+  readonly endpoint: string;
+  readonly accountId: string;
+  /** Every request answered (or dropped) since the start or the last `resetRequests`, oldest first. */
+  readonly requests: readonly RequestLogEntry[];
+  /** The emulated time, epoch milliseconds. */
+  now(): number;
+  /** Moves the emulated clock forward by `ms` at once, so that runs progress without waiting. */
+  advanceTime(ms: number): void;
+  addView(view: EmulatedView): void;
+  /** Every run ever started (of one view, or of all), oldest first. */
+  runs(view?: EmulatedView): EmulatedRun[];
+  /** Starts a run as a schedule would; returns its id. Throws when the view has a run in progress. */
+  startRunOutOfBand(view: EmulatedView, options?: { durationMs?: number; outcome?: "SUCCEEDED" | "FAILED" }): string;
+  /** The view's next `count` runs end FAILED with this ErrorMessage. */
+  failNextRuns(view: EmulatedView, count: number, errorMessage?: string): void;
+  /** Sets the emulated duration of runs started from now on, for one view or (undefined) the default. */
+  setRunDuration(view: EmulatedView | undefined, durationMs: number): void;
+  /** Replaces the active faults. */
+  setFaults(faults: Faults): void;
+  /** Empties `requests`. */
+  resetRequests(): void;
+  /** Stops listening and closes every connection. */
+  close(): Promise<void>;
+}
