@@ -1,0 +1,14 @@
+/**
+ * A local AWS Glue emulator for the four materialized-view refresh operations and STS
+ * GetCallerIdentity, spoken over HTTP to the real AWS SDK clients.
+ */
+export { startEmulator, DEFAULT_ACCOUNT_ID } from "./emulator";
+export type {
+  EmulatedRun,
+  EmulatedRunStatus,
+  EmulatedView,
+  EmulatorOptions,
+  Faults,
+  GlueEmulator,
+  RequestLogEntry,
+} from "./types";

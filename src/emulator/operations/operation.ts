@@ -1,0 +1,38 @@
+/** What every operation module provides, and what it may use while it runs. */
+import type { Catalog, ViewRef } from "../catalog";
+
+export interface OperationContext {
+  readonly catalog: Catalog;
+  /** Emulated epoch milliseconds at which the request is processed. */
+  readonly now: number;
+  readonly accountId: string;
+  /** The region the request was signed for. */
+  readonly region: string;
+  readonly accessKeyId: string;
+  /** Start refuses a run while this many runs are active across all views. */
+  readonly maxConcurrentRuns?: number;
+  /** Views on which every Glue operation answers AccessDeniedException. */
+  readonly deniedViews: readonly ViewRef[];
+  /** The AccessDeniedException this operation answers on a denied view. */
+  accessDenied(view: ViewRef): Error;
+}
+
+export type OperationOutput = Readonly<Record<string, unknown>>;
+
+export interface Operation {
+  /** The operation's name, as in `X-Amz-Target: AWSGlue.<name>` or `Action=<name>`. */
+  readonly name: string;
+  readonly service: "glue" | "sts";
+  /** Validates the raw input and runs the operation; throws ServiceError for AWS errors. */
+  handle(input: Readonly<Record<string, unknown>>, context: OperationContext): OperationOutput;
+}
+
+export const sameView = (a: ViewRef, b: ViewRef): boolean =>
+  a.catalogId === b.catalogId && a.databaseName === b.databaseName && a.tableName === b.tableName;
+
+/** Throws the operation's AccessDeniedException when the view is denied. */
+export function assertAllowed(context: OperationContext, view: ViewRef): void {
+  if (context.deniedViews.some((denied) => sameView(denied, view))) throw context.accessDenied(view);
+}
+
+export const tableDescription = (view: ViewRef): string => `${view.databaseName}.${view.tableName}`;
