@@ -142,19 +142,27 @@ export class Engine {
     });
   }
 
-  /** Spawns the provider host, configures it with the stack config, runs `work`, and ends it. */
-  private async withHost(
+  /**
+   * Spawns the provider host while `prepare` runs (the program, usually), then configures the host
+   * with the stack config, runs `work`, and ends the host.
+   */
+  private async withHost<P>(
     kind: DeploymentReport["kind"],
     options: DeployOptions,
-    work: (host: ProviderHost) => Promise<Step[]>,
+    prepare: Promise<P>,
+    work: (host: ProviderHost, prepared: P) => Promise<Step[]>,
   ): Promise<DeploymentReport> {
     const start = Date.now();
-    const host = await ProviderHost.start({ projectDir: this.options.projectDir, env: this.options.hostEnv });
+    const starting = ProviderHost.start({ projectDir: this.options.projectDir, env: this.options.hostEnv });
+    const [host, prepared] = await Promise.all([starting, prepare.catch(async (error: unknown) => {
+      await (await starting).close();
+      throw error;
+    })]);
     let steps: Step[];
     try {
       options.onHost?.(host);
       await host.configure(this.config);
-      steps = await work(host);
+      steps = await work(host, prepared);
     } finally {
       await host.close();
     }
@@ -171,8 +179,7 @@ export class Engine {
   /** `pulumi up`: runs the program, then creates, updates, replaces and deletes as the engine would. */
   async up(options: DeployOptions = {}): Promise<DeploymentReport> {
     if (options.config) this.config = this.qualify(options.config);
-    const registrations = await this.registrations(false);
-    return this.withHost("up", options, async (host) => {
+    return this.withHost("up", options, this.registrations(false), async (host, registrations) => {
       const old = new Map(this.state.map((r) => [r.urn, r]));
       const next = new Map<string, ResourceState>();
       const replaced: ResourceState[] = [];
@@ -284,8 +291,7 @@ export class Engine {
   /** `pulumi preview`: check and diff only; reports the planned operation of each resource. */
   async preview(options: DeployOptions = {}): Promise<DeploymentReport> {
     if (options.config) this.config = this.qualify(options.config);
-    const registrations = await this.registrations(true);
-    return this.withHost("preview", options, (host) =>
+    return this.withHost("preview", options, this.registrations(true), (host, registrations) =>
       pooled(registrations, this.options.parallel ?? 16, async (reg): Promise<Step> => {
         const urn = this.urn(reg.type, reg.name);
         const prior = this.state.find((r) => r.urn === urn);
@@ -308,7 +314,7 @@ export class Engine {
 
   /** `pulumi refresh`: reads every dynamic resource back from its provider. */
   async refresh(options: DeployOptions = {}): Promise<DeploymentReport> {
-    return this.withHost("refresh", options, async (host) => {
+    return this.withHost("refresh", options, Promise.resolve(), async (host) => {
       const steps = await pooled(this.state, this.options.parallel ?? 16, async (resource): Promise<Step> => {
         const base = { urn: resource.urn, name: resource.name, op: "refresh" as const };
         if (!isDynamic(resource.type)) return { ...base, ok: true, outputs: resource.outputs, finishedAt: Date.now() };
@@ -326,7 +332,7 @@ export class Engine {
 
   /** `pulumi destroy`: deletes every resource, last registered first. */
   async destroy(options: DeployOptions = {}): Promise<DeploymentReport> {
-    return this.withHost("destroy", options, async (host) => {
+    return this.withHost("destroy", options, Promise.resolve(), async (host) => {
       const steps: Step[] = [];
       for (const resource of [...this.state].reverse()) steps.push(await this.remove(host, resource));
       this.state = this.state.filter((r) => steps.some((s) => s.urn === r.urn && !s.ok));

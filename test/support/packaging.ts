@@ -1,0 +1,44 @@
+/**
+ * The package as users get it: `npm pack`, then installed from the tarball into a fresh program
+ * directory next to @pulumi/pulumi and typescript at this repository's versions.
+ */
+import { execFileSync } from "child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+
+const root = path.join(__dirname, "..", "..");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const versionOf = (name: string) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version as string;
+
+export interface InstalledProgram {
+  /** The temporary directory holding the tarball and the program; remove it when done. */
+  readonly work: string;
+  /** The program directory, with node_modules installed from the tarball. */
+  readonly dir: string;
+  /** The files `npm pack` put in the tarball. */
+  readonly packed: string[];
+}
+
+/** Packs this package and installs it into a new program made of `files` (name -> content). */
+export function installPacked(files: Record<string, string>): InstalledProgram {
+  const work = mkdtempSync(path.join(tmpdir(), "mv-refresh-package-"));
+  const [pack] = JSON.parse(execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }));
+  const dir = path.join(work, "program");
+  mkdirSync(dir);
+  writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({
+      name: "a-pulumi-program",
+      private: true,
+      dependencies: {
+        "pulumi-glue-mv-refresh": `file:${path.join(work, pack.filename)}`,
+        "@pulumi/pulumi": versionOf("@pulumi/pulumi"),
+      },
+      devDependencies: { typescript: versionOf("typescript"), "@types/node": versionOf("@types/node") },
+    }),
+  );
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
+  execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir });
+  return { work, dir, packed: pack.files.map((f: { path: string }) => f.path) };
+}
