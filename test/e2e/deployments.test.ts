@@ -52,6 +52,23 @@ describe("a stack over successive deployments", () => {
     expect(stack.engine.resource("daily")?.outputs).toMatchObject({ tableName: "weekly_mv", runId: emulator.runs(WEEKLY)[0].runId });
   });
 
+  it("deletes a resource the program no longer declares, and destroys the stack, without any AWS call", async () => {
+    await stack.up([
+      { name: "daily", args: stack.args(DAILY) },
+      { name: "weekly", args: stack.args(WEEKLY) },
+    ]);
+    const requestsBefore = emulator.requests.length;
+    const shrunk = await stack.up([{ name: "daily", args: stack.args(DAILY) }]);
+    expect(shrunk.steps.map((s) => [s.name, s.op])).toEqual([
+      ["daily", "same"],
+      ["weekly", "delete"],
+    ]);
+    const destroyed = await stack.engine.destroy();
+    expect(destroyed.steps.map((s) => [s.name, s.op, s.ok])).toEqual([["daily", "delete", true]]);
+    expect(stack.engine.state).toEqual([]);
+    expect(emulator.requests.slice(requestsBefore).map((r) => r.operation)).toEqual(["GetCallerIdentity"]);
+  });
+
   it("starts no run for a change of settings only", async () => {
     await stack.up([{ name: "daily", args: stack.args({ ...DAILY, timeoutMinutes: 30 }) }]);
     const report = await stack.up([{ name: "daily", args: stack.args({ ...DAILY, timeoutMinutes: 45, ifRunning: "stop" }) }]);
