@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       AWS_CONFIG_FILE: path.join(__dirname, "no-aws-config"),
       AWS_SHARED_CREDENTIALS_FILE: path.join(__dirname, "no-aws-credentials"),
       GLUE_MV_REFRESH_CLOCK_SCALE: String(CLOCK_SCALE),
+      GLUE_MV_REFRESH_CLOCK_ORIGIN: String(emulator.clockOrigin),
     },
   });
   const config = (schemaVersion: number) => ({ "aws:region": "us-east-1", glueEndpoint: emulator.endpoint, schemaVersion: String(schemaVersion) });

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-glue";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describeAwsError } from "./errors";
+import { mayHaveTakenEffect, retrying, type RetryContext } from "./retry";
 
 /** Where and as whom to call AWS. */
 export interface AwsTarget {
@@ -53,6 +54,10 @@ const stsClients = new Map<string, STSClient>();
 
 function clientConfig(target: AwsTarget) {
   return {
+    // One attempt per call: retrying.ts retries until the resource's deadline, Glue's transient
+    // errors included, and Start needs to see each failure to avoid starting a second run.
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
     region: target.region,
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(target.profile ? { profile: target.profile } : {}),
@@ -95,30 +100,55 @@ function toRun(run: MaterializedViewRefreshTaskRun | undefined, fallbackId: stri
 const errorName = (error: unknown): string | undefined =>
   typeof error === "object" && error !== null ? (error as { name?: string }).name : undefined;
 
-export type StartResult = { readonly runId: string } | { readonly alreadyRunning: true };
+export type StartResult =
+  | { readonly runId: string }
+  | { readonly alreadyRunning: true }
+  /** A run our own earlier attempt started although its answer was lost. */
+  | { readonly recovered: RefreshRun };
 
-export async function startRun(target: AwsTarget, view: ViewRef, fullRefresh: boolean): Promise<StartResult> {
-  try {
-    const out = await glueClient(target).send(
-      new StartMaterializedViewRefreshTaskRunCommand({
-        CatalogId: view.catalogId,
-        DatabaseName: view.databaseName,
-        TableName: view.tableName,
-        FullRefresh: fullRefresh,
-      }),
-    );
-    if (!out.MaterializedViewRefreshTaskRunId) {
-      throw new Error("the response carried no MaterializedViewRefreshTaskRunId");
+/** Allowance for the difference between our clock and the service's when matching start times. */
+export const CLOCK_SKEW_MARGIN_MS = 5_000;
+
+/**
+ * Starts a run, retrying until the deadline. When an attempt's outcome is unknown (dropped
+ * connection, timeout, 5xx), the next attempt first looks for a run started since that attempt
+ * was sent and takes it as ours, so that a lost answer never starts a second refresh.
+ */
+export async function startRun(target: AwsTarget, view: ViewRef, fullRefresh: boolean, context: RetryContext): Promise<StartResult> {
+  let uncertainSince: number | undefined;
+  return retrying(async (): Promise<StartResult> => {
+    if (uncertainSince !== undefined) {
+      const mine = newestStartedSince(await listRunsOnce(target, view), uncertainSince - CLOCK_SKEW_MARGIN_MS);
+      if (mine) return { recovered: mine };
     }
-    return { runId: out.MaterializedViewRefreshTaskRunId };
-  } catch (error) {
-    if (errorName(error) === "MaterializedViewRefreshTaskRunningException") return { alreadyRunning: true };
-    throw describeAwsError("StartMaterializedViewRefreshTaskRun", describeView(view), error);
-  }
+    const sentAt = context.clock.now();
+    try {
+      const out = await glueClient(target).send(
+        new StartMaterializedViewRefreshTaskRunCommand({
+          CatalogId: view.catalogId,
+          DatabaseName: view.databaseName,
+          TableName: view.tableName,
+          FullRefresh: fullRefresh,
+        }),
+      );
+      if (!out.MaterializedViewRefreshTaskRunId) {
+        throw new Error("the response carried no MaterializedViewRefreshTaskRunId");
+      }
+      return { runId: out.MaterializedViewRefreshTaskRunId };
+    } catch (error) {
+      if (errorName(error) === "MaterializedViewRefreshTaskRunningException") return { alreadyRunning: true };
+      if (mayHaveTakenEffect(error)) uncertainSince ??= sentAt;
+      throw describeAwsError("StartMaterializedViewRefreshTaskRun", describeView(view), error);
+    }
+  }, context);
 }
 
 /** The run's current record, or undefined when Glue no longer knows the run. */
-export async function getRun(target: AwsTarget, view: ViewRef, runId: string): Promise<RefreshRun | undefined> {
+export function getRun(target: AwsTarget, view: ViewRef, runId: string, context: RetryContext): Promise<RefreshRun | undefined> {
+  return retrying(() => getRunOnce(target, view, runId), context);
+}
+
+async function getRunOnce(target: AwsTarget, view: ViewRef, runId: string): Promise<RefreshRun | undefined> {
   try {
     const out = await glueClient(target).send(
       new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: view.catalogId, MaterializedViewRefreshTaskRunId: runId }),
@@ -130,10 +160,10 @@ export async function getRun(target: AwsTarget, view: ViewRef, runId: string): P
   }
 }
 
-/** The view's run in progress (STARTING or RUNNING), if any, reading every page of the run list. */
-export async function findActiveRun(target: AwsTarget, view: ViewRef): Promise<RefreshRun | undefined> {
+/** Every run of the view Glue lists, reading every page. */
+async function listRunsOnce(target: AwsTarget, view: ViewRef): Promise<RefreshRun[]> {
+  const runs: RefreshRun[] = [];
   let nextToken: string | undefined;
-  let newest: RefreshRun | undefined;
   try {
     do {
       const out = await glueClient(target).send(
@@ -147,21 +177,33 @@ export async function findActiveRun(target: AwsTarget, view: ViewRef): Promise<R
       );
       for (const raw of out.MaterializedViewRefreshTaskRuns ?? []) {
         const run = toRun(raw, "");
-        if (!run.runId || !isActive(run.status)) continue;
-        if (!newest || (run.startTime?.getTime() ?? 0) > (newest.startTime?.getTime() ?? 0)) newest = run;
+        if (run.runId) runs.push(run);
       }
       nextToken = out.NextToken;
     } while (nextToken);
   } catch (error) {
     throw describeAwsError("ListMaterializedViewRefreshTaskRuns", describeView(view), error);
   }
-  return newest;
+  return runs;
+}
+
+const startedAt = (run: RefreshRun) => run.startTime?.getTime() ?? 0;
+const newest = (runs: RefreshRun[]) => runs.reduce<RefreshRun | undefined>((a, b) => (!a || startedAt(b) > startedAt(a) ? b : a), undefined);
+const newestStartedSince = (runs: RefreshRun[], since: number) => newest(runs.filter((r) => startedAt(r) >= since));
+
+/** The view's run in progress (STARTING or RUNNING), if any. */
+export async function findActiveRun(target: AwsTarget, view: ViewRef, context: RetryContext): Promise<RefreshRun | undefined> {
+  return newest((await retrying(() => listRunsOnce(target, view), context)).filter((r) => isActive(r.status)));
 }
 
 export type StopResult = "stopping" | "notRunning";
 
 /** Asks Glue to stop the view's run in progress. A stop already pending counts as stopping. */
-export async function stopRun(target: AwsTarget, view: ViewRef): Promise<StopResult> {
+export function stopRun(target: AwsTarget, view: ViewRef, context: RetryContext): Promise<StopResult> {
+  return retrying(() => stopRunOnce(target, view), context);
+}
+
+async function stopRunOnce(target: AwsTarget, view: ViewRef): Promise<StopResult> {
   try {
     await glueClient(target).send(
       new StopMaterializedViewRefreshTaskRunCommand({
@@ -180,14 +222,16 @@ export async function stopRun(target: AwsTarget, view: ViewRef): Promise<StopRes
 }
 
 /** The caller's account id, which is the default catalog id. */
-export async function callerAccountId(target: AwsTarget): Promise<string> {
-  try {
-    const out = await stsClient(target).send(new GetCallerIdentityCommand({}));
-    if (!out.Account) throw new Error("the response carried no Account");
-    return out.Account;
-  } catch (error) {
-    throw describeAwsError("GetCallerIdentity", "the default catalog id (the caller's account)", error);
-  }
+export function callerAccountId(target: AwsTarget, context: RetryContext): Promise<string> {
+  return retrying(async () => {
+    try {
+      const out = await stsClient(target).send(new GetCallerIdentityCommand({}));
+      if (!out.Account) throw new Error("the response carried no Account");
+      return out.Account;
+    } catch (error) {
+      throw describeAwsError("GetCallerIdentity", "the default catalog id (the caller's account)", error);
+    }
+  }, context);
 }
 
 /** The region the AWS SDK's own chain finds (AWS_REGION, the profile's config), if any. */

@@ -17,8 +17,10 @@ import {
   type RefreshRun,
   type ViewRef,
 } from "./glue";
-import { UNKNOWN, validateInputs, withDefaults, type RefreshInputs } from "./inputs";
+import { DEFAULTS, UNKNOWN, validateInputs, withDefaults, type RefreshInputs, type RefreshSettings } from "./inputs";
+import { hostInterruptSignal } from "./interrupt";
 import { formatDuration, ProgressReporter } from "./progress";
+import type { RetryContext } from "./retry";
 import {
   buildState,
   compact,
@@ -35,10 +37,12 @@ export interface LifecycleOptions {
   readonly clock?: Clock;
   /** Where progress lines go; the provider host shows its stdout to the user. @default console.log */
   readonly print?: (line: string) => void;
-  /** The source of jitter for poll delays. @default Math.random */
+  /** The source of jitter for poll and retry delays. @default Math.random */
   readonly random?: () => number;
   /** How often to poll a run. @default DEFAULT_SCHEDULE */
   readonly schedule?: PollSchedule;
+  /** Gives the signal that ends waits and retries early. @default SIGINT or SIGTERM to the process */
+  readonly interrupts?: () => AbortSignal;
 }
 
 /** The AWS settings a stack's config may carry (aws:region, aws:profile, static keys). */
@@ -59,8 +63,14 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   const print = options.print ?? ((line: string) => console.log(line));
   const random = options.random ?? Math.random;
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  const interrupts = options.interrupts ?? hostInterruptSignal;
   let stack: StackAwsConfig = {};
   const accountIds = new Map<string, Promise<string>>();
+
+  /** The retry context of one operation: bounded by the resource's timeout from now. */
+  function within(timeoutMinutes: number, signal?: AbortSignal): RetryContext {
+    return { deadline: clock.now() + timeoutMinutes * MINUTE, clock, random, signal };
+  }
 
   function targetFor(region: string, endpoint: string | undefined): AwsTarget {
     return compact({ region, endpoint, profile: stack.profile, credentials: stack.credentials });
@@ -77,23 +87,26 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   }
 
   /** The caller's account id, looked up once per process and target. */
-  function defaultCatalogId(target: AwsTarget): Promise<string> {
+  function defaultCatalogId(target: AwsTarget, context: RetryContext): Promise<string> {
     const key = JSON.stringify([target.region, target.endpoint, target.profile, target.credentials?.accessKeyId]);
     let id = accountIds.get(key);
     if (!id) {
-      id = callerAccountId(target);
+      id = callerAccountId(target, context);
       accountIds.set(key, id);
       id.catch(() => accountIds.delete(key));
     }
     return id;
   }
 
-  async function resolve(inputs: RefreshInputs): Promise<{ settings: ResolvedSettings; target: AwsTarget }> {
-    const partial = withDefaults(inputs);
+  async function resolve(
+    partial: RefreshSettings,
+    context: RetryContext,
+  ): Promise<{ settings: ResolvedSettings; target: AwsTarget }> {
     const region = partial.region === UNKNOWN ? UNKNOWN : await resolveRegion(partial);
     const target = targetFor(region, partial.endpoint);
     const catalogId =
-      partial.catalogId ?? (region === UNKNOWN || partial.endpoint === UNKNOWN ? UNKNOWN : await defaultCatalogId(target));
+      partial.catalogId ??
+      (region === UNKNOWN || partial.endpoint === UNKNOWN ? UNKNOWN : await defaultCatalogId(target, context));
     return { settings: { ...partial, region, catalogId }, target };
   }
 
@@ -105,19 +118,22 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   const idOf = (s: ViewRef) => `${s.catalogId}:${s.databaseName}.${s.tableName}`;
   const say = (s: ResolvedSettings, text: string) => print(`${s.resourceName} (${s.databaseName}.${s.tableName}): ${text}`);
   const subject = (s: ResolvedSettings) => `MaterializedViewRefresh "${s.resourceName}" (${s.databaseName}.${s.tableName})`;
+  const interrupted = (s: ResolvedSettings) =>
+    new Error(`${subject(s)}: interrupted (the provider host was told to stop) before a refresh was started`);
 
   /** Waits for a run to leave STARTING/RUNNING, printing a progress line at most once a minute. */
-  async function settle(s: ResolvedSettings, target: AwsTarget, run: RefreshRun, deadline: number) {
+  async function settle(s: ResolvedSettings, target: AwsTarget, run: RefreshRun, context: RetryContext) {
     const progress = new ProgressReporter(clock, MINUTE);
     return waitUntil(
       run,
-      async () => (await getRun(target, viewOf(s), run.runId)) ?? { ...run, status: "STARTING" as const },
+      async () => (await getRun(target, viewOf(s), run.runId, context)) ?? { ...run, status: "STARTING" as const },
       (r) => !isActive(r.status),
       {
-        deadline,
+        deadline: context.deadline,
         clock,
         schedule,
         random,
+        signal: context.signal,
         onPoll: (r, elapsed) => {
           if (progress.due()) say(s, `refresh run ${r.runId} ${r.status}, ${formatDuration(elapsed)} elapsed`);
         },
@@ -129,19 +145,24 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
    * Starts a run for the view, applying the ifRunning policy when one is already in progress.
    * Returns our run, or the adopted one; throws when no run could be started before the deadline.
    */
-  async function startOwnRun(s: ResolvedSettings, target: AwsTarget, deadline: number): Promise<RefreshRun> {
+  async function startOwnRun(s: ResolvedSettings, target: AwsTarget, context: RetryContext): Promise<RefreshRun> {
     const view = viewOf(s);
     for (;;) {
-      const started = await startRun(target, view, s.fullRefresh);
+      if (context.signal?.aborted) throw interrupted(s);
+      const started = await startRun(target, view, s.fullRefresh, context);
       if ("runId" in started) {
         say(s, `started ${s.fullRefresh ? "full " : ""}refresh run ${started.runId}`);
         return { runId: started.runId, status: "STARTING", startTime: new Date(clock.now()) };
       }
-      const active = await findActiveRun(target, view);
+      if ("recovered" in started) {
+        say(s, `recognised refresh run ${started.recovered.runId}, started by an earlier attempt whose answer was lost`);
+        return started.recovered;
+      }
+      const active = await findActiveRun(target, view, context);
       if (!active) {
         // The other run ended between our Start and List: pause briefly, then start again.
-        if (clock.now() + schedule.minDelayMs > deadline) break;
-        await clock.sleep(schedule.minDelayMs);
+        if (clock.now() + schedule.minDelayMs > context.deadline) break;
+        await clock.sleep(schedule.minDelayMs, context.signal);
         continue;
       }
       const since = active.startTime ? ` since ${active.startTime.toISOString()}` : "";
@@ -155,7 +176,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
           say(s, `adopted refresh run ${active.runId}, already ${active.status}${since}`);
           return active;
         case "stop": {
-          const stop = await stopRun(target, view);
+          const stop = await stopRun(target, view, context);
           say(s, stop === "stopping" ? `stopping refresh run ${active.runId} to start a new one` : `refresh run ${active.runId} ended before it could be stopped`);
           break;
         }
@@ -163,8 +184,9 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
           say(s, `waiting for refresh run ${active.runId}, already ${active.status}${since}, before starting a new one`);
           break;
       }
-      const other = await settle(s, target, active, deadline);
-      if (other.state !== "done") break;
+      const other = await settle(s, target, active, context);
+      if (other.state === "aborted") throw interrupted(s);
+      if (other.state === "timeout") break;
       say(s, `refresh run ${active.runId} ended ${other.value.status}`);
     }
     throw new Error(
@@ -174,38 +196,80 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   }
 
   /** Starts (or adopts) a run and, when asked, waits for its outcome. */
-  async function refresh(s: ResolvedSettings, target: AwsTarget, id: string): Promise<RefreshState> {
+  async function refresh(s: ResolvedSettings, target: AwsTarget, id: string, context: RetryContext): Promise<RefreshState> {
     const began = clock.now();
-    const deadline = began + s.timeoutMinutes * MINUTE;
-    const run = await startOwnRun(s, target, deadline);
-    return s.waitForCompletion ? outcome(s, target, id, run, deadline, began) : buildState(s, runFields(run, new Date(began)));
+    const run = await startOwnRun(s, target, context);
+    return s.waitForCompletion ? outcome(s, target, id, run, context, began) : buildState(s, runFields(run, new Date(began)));
   }
 
-  /** Waits for a run we own and turns its end into state, or into a partial-state error. */
+  /**
+   * Waits for a run we own and turns its end into state, or into a partial-state error that keeps
+   * the run id: whatever stops the wait (failure, timeout, interruption, an AWS error), the stack
+   * records the run and the next deployment picks it up.
+   */
   async function outcome(
     s: ResolvedSettings,
     target: AwsTarget,
     id: string,
     run: RefreshRun,
-    deadline: number,
+    context: RetryContext,
     began: number,
   ): Promise<RefreshState> {
-    const waited = await settle(s, target, run, deadline);
+    const stateOf = (r: RefreshRun) => buildState(s, runFields(r, new Date(began)));
+    let waited;
+    try {
+      waited = await settle(s, target, run, context);
+    } catch (error) {
+      const why = `could not follow refresh run ${run.runId}, which goes on in Glue: ${(error as Error).message}`;
+      throw new RefreshFailedError(`${subject(s)}: ${why}`, id, { ...stateOf(run) });
+    }
     const final = waited.value;
-    const state = buildState(s, runFields(final, new Date(began)));
     if (waited.state === "done" && final.status === "SUCCEEDED") {
       say(s, summary(final, clock.now() - began));
-      return state;
+      return stateOf(final);
     }
-    const why =
-      waited.state === "done"
-        ? `refresh run ${final.runId} ended ${final.status}: ${final.errorMessage ?? "Glue gave no error message"}`
-        : `gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for refresh run ${final.runId}, ` +
-          `last seen ${final.status}; the run goes on in Glue and the next deployment waits for it again`;
-    throw new RefreshFailedError(`${subject(s)}: ${why}`, id, { ...state });
+    let why: string;
+    if (waited.state === "done") {
+      why = `refresh run ${final.runId} ended ${final.status}: ${final.errorMessage ?? "Glue gave no error message"}`;
+    } else if (waited.state === "timeout") {
+      why =
+        `gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for refresh run ${final.runId}, ` +
+        `last seen ${final.status}; the run goes on in Glue and the next deployment waits for it again`;
+    } else {
+      why =
+        `interrupted while waiting for refresh run ${final.runId}, last seen ${final.status}; ` +
+        "the run goes on in Glue and the next deployment waits for it again";
+      say(s, why);
+    }
+    throw new RefreshFailedError(`${subject(s)}: ${why}`, id, { ...stateOf(final) });
   }
 
-  const lifecycle: RefreshLifecycle = {
+  /** Picks up a waited-for run the last deployment did not see finish. */
+  async function resume(
+    s: ResolvedSettings,
+    target: AwsTarget,
+    id: string,
+    olds: RefreshState,
+    context: RetryContext,
+  ): Promise<RefreshState> {
+    const run = await getRun(target, viewOf(s), olds.runId, context);
+    if (!run || run.status === "FAILED" || run.status === "STOPPED") {
+      say(s, `starting a new refresh: refresh run ${olds.runId} ${run ? `ended ${run.status}` : "is unknown to Glue"}`);
+      return refresh(s, target, id, context);
+    }
+    if (run.status === "SUCCEEDED" || !s.waitForCompletion) return buildState(s, runFields(run, new Date(olds.startedAt)));
+    say(s, `waiting again for refresh run ${run.runId}, still ${run.status}`);
+    return outcome(s, target, id, run, context, clock.now());
+  }
+
+  function summary(run: RefreshRun, elapsedMs: number): string {
+    const details = [run.refreshType, run.dpuSeconds !== undefined ? `${run.dpuSeconds} DPU-seconds` : undefined]
+      .filter(Boolean)
+      .join(", ");
+    return `refresh run ${run.runId} SUCCEEDED after ${formatDuration(elapsedMs)}${details ? ` (${details})` : ""}`;
+  }
+
+  return {
     async configure(req) {
       const get = (key: string) => req.config.get(key) || undefined;
       const accessKeyId = get("aws:accessKey");
@@ -225,7 +289,8 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     },
 
     async diff(_id, olds, news) {
-      const { settings } = await resolve(news);
+      const partial = withDefaults(news);
+      const { settings } = await resolve(partial, within(partial.timeoutMinutes));
       const plan = planChange(olds, settings);
       switch (plan.kind) {
         case "none":
@@ -238,22 +303,26 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     },
 
     async create(inputs) {
-      const { settings, target } = await resolve(inputs);
+      const partial = withDefaults(inputs);
+      const context = within(partial.timeoutMinutes, interrupts());
+      const { settings, target } = await resolve(partial, context);
       const id = idOf(settings);
-      return { id, outs: await refresh(settings, target, id) };
+      return { id, outs: await refresh(settings, target, id, context) };
     },
 
     async update(id, olds, news) {
-      const { settings, target } = await resolve(news);
+      const partial = withDefaults(news);
+      const context = within(partial.timeoutMinutes, interrupts());
+      const { settings, target } = await resolve(partial, context);
       const plan = planChange(olds, settings);
       switch (plan.kind) {
         case "replace":
           throw new Error(`${subject(settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`);
         case "refresh":
           say(settings, `starting a new refresh: ${plan.reason}`);
-          return { outs: await refresh(settings, target, id) };
+          return { outs: await refresh(settings, target, id, context) };
         case "resume":
-          return { outs: await resume(settings, target, id, olds) };
+          return { outs: await resume(settings, target, id, olds, context) };
         default:
           return { outs: buildState(settings, pickRunFields(olds)) };
       }
@@ -263,7 +332,8 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
       if (!props?.runId) {
         throw new Error(`MaterializedViewRefresh ${id}: cannot be imported or read without a recorded run id`);
       }
-      const run = await getRun(targetFor(props.region, props.endpoint), viewOf(props), props.runId);
+      const context = within(props.timeoutMinutes ?? DEFAULTS.timeoutMinutes);
+      const run = await getRun(targetFor(props.region, props.endpoint), viewOf(props), props.runId, context);
       if (!run) {
         print(`${props.resourceName} (${props.databaseName}.${props.tableName}): Glue no longer knows refresh run ${props.runId}; keeping the recorded state`);
         return { id, props };
@@ -275,28 +345,6 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
       // A refresh cannot be undone: nothing to call.
     },
   };
-
-  /** Picks up a waited-for run the last deployment did not see finish. */
-  async function resume(s: ResolvedSettings, target: AwsTarget, id: string, olds: RefreshState): Promise<RefreshState> {
-    const run = await getRun(target, viewOf(s), olds.runId);
-    if (!run || run.status === "FAILED" || run.status === "STOPPED") {
-      say(s, `starting a new refresh: refresh run ${olds.runId} ${run ? `ended ${run.status}` : "is unknown to Glue"}`);
-      return refresh(s, target, id);
-    }
-    if (run.status === "SUCCEEDED" || !s.waitForCompletion) return buildState(s, runFields(run, new Date(olds.startedAt)));
-    say(s, `waiting again for refresh run ${run.runId}, still ${run.status}`);
-    const began = clock.now();
-    return outcome(s, target, id, run, began + s.timeoutMinutes * MINUTE, began);
-  }
-
-  function summary(run: RefreshRun, elapsedMs: number): string {
-    const details = [run.refreshType, run.dpuSeconds !== undefined ? `${run.dpuSeconds} DPU-seconds` : undefined]
-      .filter(Boolean)
-      .join(", ");
-    return `refresh run ${run.runId} SUCCEEDED after ${formatDuration(elapsedMs)}${details ? ` (${details})` : ""}`;
-  }
-
-  return lifecycle;
 }
 
 /** The lifecycle the provider host runs. */

@@ -29,21 +29,24 @@ export const systemClock: Clock = {
  * A clock on which time passes `scale` times faster: sleeps shrink and `now` runs ahead.
  * Lets a deployment against an emulator whose clock is scaled the same way wait hours in seconds.
  */
-export function scaledClock(scale: number, base: Clock = systemClock): Clock {
-  const origin = base.now();
+export function scaledClock(scale: number, base: Clock = systemClock, origin = base.now()): Clock {
   return {
     now: () => origin + (base.now() - origin) * scale,
     sleep: (ms, signal) => base.sleep(ms / scale, signal),
   };
 }
 
-/** The environment variable that scales the provider's clock (emulators and tests only). */
+/** The environment variables that scale the provider's clock (emulators and tests only). */
 export const CLOCK_SCALE_VARIABLE = "GLUE_MV_REFRESH_CLOCK_SCALE";
+/** The real epoch ms the scaled clock starts from, so that it agrees with an emulator's. */
+export const CLOCK_ORIGIN_VARIABLE = "GLUE_MV_REFRESH_CLOCK_ORIGIN";
 
 /** The system clock, or a scaled one when the provider host's environment asks for it. */
 export function clockFromEnvironment(env: NodeJS.ProcessEnv = process.env): Clock {
   const scale = Number(env[CLOCK_SCALE_VARIABLE]);
-  return Number.isFinite(scale) && scale > 0 && scale !== 1 ? scaledClock(scale) : systemClock;
+  if (!(Number.isFinite(scale) && scale > 0 && scale !== 1)) return systemClock;
+  const origin = Number(env[CLOCK_ORIGIN_VARIABLE]);
+  return scaledClock(scale, systemClock, Number.isFinite(origin) && origin > 0 ? origin : undefined);
 }
 
 export interface PollSchedule {

@@ -1,4 +1,4 @@
-import { CLOCK_SCALE_VARIABLE, clockFromEnvironment, DEFAULT_SCHEDULE, nextDelay, scaledClock, systemClock, waitUntil } from "../src/wait";
+import { CLOCK_ORIGIN_VARIABLE, CLOCK_SCALE_VARIABLE, clockFromEnvironment, DEFAULT_SCHEDULE, nextDelay, scaledClock, systemClock, waitUntil } from "../src/wait";
 import { FakeClock } from "./support/fake-clock";
 
 const schedule = { minDelayMs: 2_000, maxDelayMs: 60_000, elapsedFraction: 0.04 };
@@ -132,5 +132,18 @@ describe("scaledClock", () => {
     expect(clockFromEnvironment({ [CLOCK_SCALE_VARIABLE]: "nonsense" })).toBe(systemClock);
     expect(clockFromEnvironment({ [CLOCK_SCALE_VARIABLE]: "-3" })).toBe(systemClock);
     expect(clockFromEnvironment({ [CLOCK_SCALE_VARIABLE]: "500" })).not.toBe(systemClock);
+  });
+});
+
+describe("scaledClock from an origin", () => {
+  it("agrees with another clock scaled from the same origin", () => {
+    const base = new FakeClock(1_000_000);
+    const clock = scaledClock(100, base, 999_000);
+    expect(clock.now()).toBe(999_000 + 1000 * 100);
+  });
+
+  it("takes the origin from the environment", () => {
+    const clock = clockFromEnvironment({ [CLOCK_SCALE_VARIABLE]: "1000", [CLOCK_ORIGIN_VARIABLE]: String(Date.now() - 1000) });
+    expect(clock.now() - Date.now()).toBeGreaterThanOrEqual(999_000 - 1000);
   });
 });

@@ -4,7 +4,8 @@
  */
 
 export class EmulatedClock {
-  private readonly realOrigin: number;
+  /** The real epoch ms at which emulated time equals real time (before any jump). */
+  readonly realOrigin: number;
   private readonly emulatedOrigin: number;
   private jumpedMs = 0;
   private last = 0;

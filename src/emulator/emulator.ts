@@ -40,6 +40,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Glue
 
   return {
     endpoint: server.endpoint,
+    clockOrigin: clock.realOrigin,
     accountId,
     get requests() {
       return log;

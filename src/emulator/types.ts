@@ -112,6 +112,11 @@ export interface EmulatedRun {
 export interface GlueEmulator {
   /** The URL to give the SDK clients as `endpoint`, e.g. "http://127.0.0.1:PORT". */
   readonly endpoint: string;
+  /**
+   * The real epoch ms at which emulated time equals real time: a client clock scaled by the same
+   * factor from this origin agrees with the emulator's (before any advanceTime).
+   */
+  readonly clockOrigin: number;
   readonly accountId: string;
   /** Every request answered (or dropped) since the start or the last `resetRequests`, oldest first. */
   readonly requests: readonly RequestLogEntry[];

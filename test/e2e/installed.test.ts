@@ -32,7 +32,7 @@ afterEach(() => emulator.close());
 const declared = (endpoint: string) => JSON.stringify([{ name: "daily", args: { ...DAILY, endpoint, triggers: { schema: 1 } } }]);
 
 it("deploys from a program that installed the package from its tarball", async () => {
-  const engine = new Engine({ projectDir: installed.dir, hostEnv: hostEnv(), typeCheck: true });
+  const engine = new Engine({ projectDir: installed.dir, hostEnv: hostEnv(emulator), typeCheck: true });
   const report = await engine.up({ config: { "aws:region": "us-east-1", refreshes: declared(emulator.endpoint) } });
   expect(report.ok).toBe(true);
   expect(report.steps[0].outputs).toMatchObject({ runId: emulator.runs(DAILY)[0].runId, status: "SUCCEEDED" });
@@ -44,7 +44,7 @@ it("refreshes nothing when the stack moves to a copy of the package with a diffe
   const fromRepository = new E2eStack(emulator).engine;
   expect((await fromRepository.up({ config })).steps.map((s) => s.op)).toEqual(["create"]);
 
-  const fromTarball = new Engine({ projectDir: installed.dir, hostEnv: hostEnv() });
+  const fromTarball = new Engine({ projectDir: installed.dir, hostEnv: hostEnv(emulator) });
   fromTarball.state = fromRepository.state;
   const report = await fromTarball.up({ config });
   expect(report.steps.map((s) => s.op)).toEqual(["same"]);

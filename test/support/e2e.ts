@@ -12,8 +12,11 @@ export const CLOCK_SCALE = 1000;
 export const CREDENTIALS = { accessKeyId: "AKIAE2ETESTKEY000001", secretAccessKey: "e2e-test-secret-access-key/abcdefghij" };
 export const E2E_PROGRAM = path.join(__dirname, "..", "e2e", "program");
 
-/** The provider host's environment: the emulator's credentials, no machine AWS config, scaled time. */
-export function hostEnv(clockScale = CLOCK_SCALE): NodeJS.ProcessEnv {
+/**
+ * The provider host's environment: the emulator's credentials, no machine AWS config, and the
+ * emulator's scaled time, from the same origin so that both clocks agree.
+ */
+export function hostEnv(emulator: GlueEmulator, clockScale = CLOCK_SCALE): NodeJS.ProcessEnv {
   return {
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
@@ -25,6 +28,7 @@ export function hostEnv(clockScale = CLOCK_SCALE): NodeJS.ProcessEnv {
     AWS_SHARED_CREDENTIALS_FILE: path.join(__dirname, "no-aws-credentials"),
     AWS_EC2_METADATA_DISABLED: "true",
     GLUE_MV_REFRESH_CLOCK_SCALE: String(clockScale),
+    GLUE_MV_REFRESH_CLOCK_ORIGIN: String(emulator.clockOrigin),
   };
 }
 
@@ -45,7 +49,7 @@ export class E2eStack {
     options: Partial<EngineOptions> = {},
     private readonly stackConfig: Record<string, string> = { "aws:region": "us-east-1" },
   ) {
-    this.engine = new Engine({ projectDir: E2E_PROGRAM, hostEnv: hostEnv(), ...options });
+    this.engine = new Engine({ projectDir: E2E_PROGRAM, hostEnv: hostEnv(emulator), ...options });
   }
 
   /** Resource arguments pointing at the emulator. */

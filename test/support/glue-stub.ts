@@ -32,6 +32,26 @@ interface StubRun {
   errorMessage?: string;
 }
 
+type Operation = "Start" | "Get" | "List" | "Stop";
+
+/** A failure waiting for the next call of an operation, before or after the call takes effect. */
+interface QueuedFailure {
+  readonly error: Error;
+  readonly afterProcessing: boolean;
+}
+
+/** SDK-shaped errors, as the client would throw them. */
+export const sdkErrors = {
+  throttling: () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400, requestId: "req-throttle" } }),
+  serverError: () => Object.assign(new Error("Internal failure"), { name: "InternalServiceException", $metadata: { httpStatusCode: 500, requestId: "req-500" } }),
+  operationTimeout: () => Object.assign(new Error("The operation timed out"), { name: "OperationTimeoutException", $metadata: { httpStatusCode: 400 } }),
+  limitExceeded: () => Object.assign(new Error("Too many concurrent runs"), { name: "ResourceNumberLimitExceededException", $metadata: { httpStatusCode: 400 } }),
+  connectionReset: () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+  connectionRefused: () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
+  invalidInput: () => Object.assign(new Error("Table name is invalid"), { name: "InvalidInputException", $metadata: { httpStatusCode: 400, requestId: "req-bad" } }),
+  entityNotFound: () => Object.assign(new Error("Table daily_mv not found"), { name: "EntityNotFoundException", $metadata: { httpStatusCode: 400, requestId: "req-404" } }),
+};
+
 export interface StubGlueOptions {
   /** How long each run started through Start takes. */
   durationMs?: number;
@@ -50,6 +70,23 @@ export class StubGlue {
   outcome: "SUCCEEDED" | "FAILED";
   private readonly stopDelayMs: number;
   private nextId = 1;
+  private readonly queued: Record<Operation, QueuedFailure[]> = { Start: [], Get: [], List: [], Stop: [] };
+
+  /** The next `times` calls of `operation` fail with `error`, after taking effect when asked. */
+  failNext(operation: Operation, error: () => Error, options: { times?: number; afterProcessing?: boolean } = {}): void {
+    for (let i = 0; i < (options.times ?? 1); i++) {
+      this.queued[operation].push({ error: error(), afterProcessing: options.afterProcessing ?? false });
+    }
+  }
+
+  /** Runs one call of `operation`, meeting any failure queued for it. */
+  private call<T>(operation: Operation, process: () => T): T {
+    const failure = this.queued[operation].shift();
+    if (failure && !failure.afterProcessing) throw failure.error;
+    const result = process();
+    if (failure) throw failure.error;
+    return result;
+  }
 
   constructor(options: StubGlueOptions = {}) {
     this.durationMs = options.durationMs ?? 5 * 60_000;
@@ -58,27 +95,33 @@ export class StubGlue {
     glueMock.reset();
     stsMock.reset();
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, $metadata: {} });
-    glueMock.on(StartMaterializedViewRefreshTaskRunCommand).callsFake(() => {
-      const active = this.active();
-      if (active) {
-        throw new MaterializedViewRefreshTaskRunningException({ message: `run ${active.id} is running`, $metadata: {} });
-      }
-      return { MaterializedViewRefreshTaskRunId: this.addRun(this.durationMs, this.outcome).id };
-    });
-    glueMock.on(GetMaterializedViewRefreshTaskRunCommand).callsFake((input: { MaterializedViewRefreshTaskRunId: string }) => {
-      const run = this.runs.find((r) => r.id === input.MaterializedViewRefreshTaskRunId);
-      if (!run) throw Object.assign(new Error("no such run"), { name: "EntityNotFoundException", $metadata: {} });
-      return { MaterializedViewRefreshTaskRun: this.record(run) };
-    });
-    glueMock.on(ListMaterializedViewRefreshTaskRunsCommand).callsFake(() => ({
-      MaterializedViewRefreshTaskRuns: this.runs.map((r) => this.record(r)),
-    }));
-    glueMock.on(StopMaterializedViewRefreshTaskRunCommand).callsFake(() => {
-      const active = this.active();
-      if (!active) throw new MaterializedViewRefreshTaskNotRunningException({ message: "not running", $metadata: {} });
-      active.stoppedAt = this.clock.now() + this.stopDelayMs;
-      return {};
-    });
+    glueMock.on(StartMaterializedViewRefreshTaskRunCommand).callsFake(() =>
+      this.call("Start", () => {
+        const active = this.active();
+        if (active) {
+          throw new MaterializedViewRefreshTaskRunningException({ message: `run ${active.id} is running`, $metadata: {} });
+        }
+        return { MaterializedViewRefreshTaskRunId: this.addRun(this.durationMs, this.outcome).id };
+      }),
+    );
+    glueMock.on(GetMaterializedViewRefreshTaskRunCommand).callsFake((input: { MaterializedViewRefreshTaskRunId: string }) =>
+      this.call("Get", () => {
+        const run = this.runs.find((r) => r.id === input.MaterializedViewRefreshTaskRunId);
+        if (!run) throw Object.assign(new Error("no such run"), { name: "EntityNotFoundException", $metadata: {} });
+        return { MaterializedViewRefreshTaskRun: this.record(run) };
+      }),
+    );
+    glueMock.on(ListMaterializedViewRefreshTaskRunsCommand).callsFake(() =>
+      this.call("List", () => ({ MaterializedViewRefreshTaskRuns: this.runs.map((r) => this.record(r)) })),
+    );
+    glueMock.on(StopMaterializedViewRefreshTaskRunCommand).callsFake(() =>
+      this.call("Stop", () => {
+        const active = this.active();
+        if (!active) throw new MaterializedViewRefreshTaskNotRunningException({ message: "not running", $metadata: {} });
+        active.stoppedAt = this.clock.now() + this.stopDelayMs;
+        return {};
+      }),
+    );
   }
 
   /** A run started outside the deployment (a schedule, another pipeline). */
@@ -121,9 +164,17 @@ export class StubGlue {
     return glueMock.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ""));
   }
 
+  /** Aborting it is the provider host being told to stop. */
+  readonly interrupt = new AbortController();
+
   /** A lifecycle on this stub's clock, configured with the given stack config. */
   async lifecycle(config: Record<string, string> = { "aws:region": "us-east-1" }) {
-    const lifecycle = createLifecycle({ clock: this.clock, print: (l) => this.lines.push(l), random: () => 1 });
+    const lifecycle = createLifecycle({
+      clock: this.clock,
+      print: (l) => this.lines.push(l),
+      random: () => 1,
+      interrupts: () => this.interrupt.signal,
+    });
     await lifecycle.configure({
       config: {
         get: (key) => config[key],

@@ -1,0 +1,101 @@
+/**
+ * Retrying AWS calls until the resource's deadline instead of the SDK's three attempts: which
+ * failures deserve another attempt (smithy's classification plus Glue's own transient errors),
+ * full-jitter backoff on injected time, never sleeping past the deadline.
+ */
+import { isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
+import { AwsCallError } from "./errors";
+import type { Clock } from "./wait";
+
+/** Glue's modeled errors that mean "not now" rather than "never". */
+const GLUE_TRANSIENT = new Set([
+  "ThrottlingException",
+  "OperationTimeoutException",
+  "ResourceNumberLimitExceededException",
+  "InternalServiceException",
+  "ServiceUnavailableException",
+]);
+
+/** Failures that say the request never reached the service, so it cannot have taken effect. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+interface ErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** The SDK's own error behind one of ours. */
+function sdkError(error: unknown): ErrorShape {
+  const inner = error instanceof AwsCallError ? error.cause : error;
+  return (typeof inner === "object" && inner !== null ? inner : {}) as ErrorShape;
+}
+
+/** Whether another attempt may succeed. Validation, missing entities and denials never do. */
+export function isRetryable(error: unknown): boolean {
+  const e = sdkError(error);
+  if (GLUE_TRANSIENT.has(e.name ?? "")) return true;
+  const classified = e as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(classified) || isTransientError(classified) || isServerError(classified);
+}
+
+/**
+ * Whether a failed request may still have done its work: it was sent, and no answer says it was
+ * refused (a dropped connection, a timeout, a 5xx, Glue's OperationTimeout).
+ */
+export function mayHaveTakenEffect(error: unknown): boolean {
+  const e = sdkError(error);
+  if (!isRetryable(error)) return false;
+  if (e.name === "ResourceNumberLimitExceededException") return false;
+  if (isThrottlingError(e as Parameters<typeof isThrottlingError>[0]) || e.name === "ThrottlingException") return false;
+  return !NOT_SENT.has(e.code ?? "");
+}
+
+/** Backoff bounds: the SDK's own for throttling (1 s base, 20 s cap). */
+export const BACKOFF = { baseMs: 1_000, maxMs: 20_000 } as const;
+
+/** Full jitter: a random pause up to min(cap, base x 2^(attempt-1)). */
+export function backoffDelay(attempt: number, random: () => number): number {
+  return Math.round(random() * Math.min(BACKOFF.maxMs, BACKOFF.baseMs * 2 ** (attempt - 1)));
+}
+
+export interface RetryContext {
+  /** Epoch milliseconds after which no attempt starts. */
+  readonly deadline: number;
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** Stops retrying when the provider host is told to stop. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails for good, the deadline passes, or the signal aborts.
+ * The error that ends it is the last one, saying how many attempts were made when it gave up.
+ */
+export async function retrying<T>(attempt: (n: number) => Promise<T>, context: RetryContext): Promise<T> {
+  const { clock, deadline, signal } = context;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (!isRetryable(error) || signal?.aborted) throw error;
+      const remaining = deadline - clock.now();
+      if (remaining <= 0) throw gaveUp(error, n);
+      await clock.sleep(Math.min(backoffDelay(n, context.random), remaining), signal);
+      if (signal?.aborted) throw error;
+    }
+  }
+}
+
+function gaveUp(error: unknown, attempts: number): unknown {
+  if (!(error instanceof AwsCallError) || attempts === 1) return error;
+  return new AwsCallError(
+    `${error.message}; gave up after ${attempts} attempts at the timeout (timeoutMinutes)`,
+    error.errorName,
+    error.operation,
+    error.requestId,
+    error.httpStatus,
+    { cause: error.cause },
+  );
+}

@@ -1,0 +1,113 @@
+import { describeAwsError } from "../src/errors";
+import { BACKOFF, backoffDelay, isRetryable, mayHaveTakenEffect, retrying } from "../src/retry";
+import { FakeClock } from "./support/fake-clock";
+import { sdkErrors } from "./support/glue-stub";
+
+const named = (name: string, status = 400) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+
+describe("isRetryable", () => {
+  it.each([
+    ["ThrottlingException", sdkErrors.throttling()],
+    ["a 500", sdkErrors.serverError()],
+    ["a 503", named("ServiceUnavailableException", 503)],
+    ["OperationTimeoutException", sdkErrors.operationTimeout()],
+    ["ResourceNumberLimitExceededException", sdkErrors.limitExceeded()],
+    ["a reset connection", sdkErrors.connectionReset()],
+    ["a refused connection", sdkErrors.connectionRefused()],
+    ["an SDK timeout", named("TimeoutError", 0)],
+    ["a 429", named("TooManyRequests", 429)],
+  ])("retries %s", (_what, error) => {
+    expect(isRetryable(error)).toBe(true);
+    expect(isRetryable(describeAwsError("Op", "x", error))).toBe(true);
+  });
+
+  it.each([
+    ["InvalidInputException", sdkErrors.invalidInput()],
+    ["EntityNotFoundException", sdkErrors.entityNotFound()],
+    ["AccessDeniedException", named("AccessDeniedException")],
+    ["missing credentials", named("CredentialsProviderError", 0)],
+    ["a bug", new TypeError("x is undefined")],
+  ])("never retries %s", (_what, error) => {
+    expect(isRetryable(error)).toBe(false);
+  });
+});
+
+describe("mayHaveTakenEffect", () => {
+  it("is true when the request was sent and no answer refused it", () => {
+    for (const error of [sdkErrors.serverError(), sdkErrors.connectionReset(), sdkErrors.operationTimeout(), named("TimeoutError", 0)]) {
+      expect(mayHaveTakenEffect(error)).toBe(true);
+    }
+  });
+
+  it("is false when the answer refused it or it was never sent", () => {
+    for (const error of [sdkErrors.throttling(), sdkErrors.limitExceeded(), sdkErrors.connectionRefused(), sdkErrors.invalidInput()]) {
+      expect(mayHaveTakenEffect(error)).toBe(false);
+    }
+  });
+});
+
+describe("backoffDelay", () => {
+  it("doubles up to the cap, jittered over the whole range", () => {
+    expect(backoffDelay(1, () => 1)).toBe(BACKOFF.baseMs);
+    expect(backoffDelay(3, () => 1)).toBe(4 * BACKOFF.baseMs);
+    expect(backoffDelay(30, () => 1)).toBe(BACKOFF.maxMs);
+    expect(backoffDelay(3, () => 0)).toBe(0);
+  });
+});
+
+describe("retrying", () => {
+  function failing(failures: Error[]) {
+    let calls = 0;
+    return {
+      attempt: async () => {
+        calls++;
+        const failure = failures.shift();
+        if (failure) throw describeAwsError("StartMaterializedViewRefreshTaskRun", "view a.b", failure);
+        return "ok";
+      },
+      calls: () => calls,
+    };
+  }
+
+  it("retries well past the SDK's three attempts until the call succeeds", async () => {
+    const clock = new FakeClock();
+    const call = failing(Array.from({ length: 8 }, sdkErrors.throttling));
+    await expect(retrying(call.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 })).resolves.toBe("ok");
+    expect(call.calls()).toBe(9);
+  });
+
+  it("fails at once on an error that cannot succeed on retry", async () => {
+    const clock = new FakeClock();
+    const call = failing([sdkErrors.invalidInput()]);
+    await expect(retrying(call.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 })).rejects.toThrow(
+      "InvalidInputException: Table name is invalid",
+    );
+    expect(call.calls()).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it("gives up at the deadline, never sleeping past it, and says how many attempts it made", async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const call = failing(Array.from({ length: 1000 }, sdkErrors.throttling));
+    const error = await retrying(call.attempt, { clock, deadline: start + 60_000, random: () => 1 }).catch((e: Error) => e);
+    // Pauses of 1, 2, 4, 8, 16 and 20 s, then the 9 s left: eight attempts in all.
+    expect(call.calls()).toBe(8);
+    expect((error as Error).message).toMatch(/ThrottlingException: Rate exceeded \(request id req-throttle\); gave up after 8 attempts at the timeout/);
+    expect(clock.now()).toBe(start + 60_000);
+  });
+
+  it("stops when the signal aborts", async () => {
+    const clock = new FakeClock();
+    const controller = new AbortController();
+    const call = failing(Array.from({ length: 1000 }, sdkErrors.serverError));
+    const attempt = async () => {
+      if (call.calls() === 2) controller.abort();
+      return call.attempt();
+    };
+    await expect(retrying(attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1, signal: controller.signal })).rejects.toThrow(
+      "InternalServiceException",
+    );
+    expect(call.calls()).toBe(3);
+  });
+});
