@@ -1,0 +1,78 @@
+/**
+ * Reliability end to end: faults injected by the emulator, and the provider host told to stop
+ * while it waits, through Pulumi's provider host and the real AWS SDK.
+ */
+import type { ProviderHost } from "../../harness";
+import type { GlueEmulator } from "../../src/emulator";
+import { E2eStack, emulatorFor } from "../support/e2e";
+
+jest.setTimeout(120_000);
+
+const DAILY = { databaseName: "sales", tableName: "daily_mv" };
+let emulator: GlueEmulator;
+let stack: E2eStack;
+
+beforeEach(async () => {
+  emulator = await emulatorFor([DAILY]);
+  stack = new E2eStack(emulator);
+});
+afterEach(() => emulator.close());
+
+const apiRuns = () => emulator.runs(DAILY).filter((r) => r.startedBy === "api");
+
+describe("a Start whose answer is lost", () => {
+  it.each([
+    ["the connection drops after Glue started the run", { dropAfterProcessingRatio: 1 }],
+    ["Glue answers 500 after it started the run", { serverErrorAfterProcessingRatio: 1 }],
+  ])("starts exactly one run when %s", async (_what, faults) => {
+    emulator.setFaults({ ...faults, operations: ["StartMaterializedViewRefreshTaskRun"] });
+    const report = await stack.up([{ name: "daily", args: stack.args(DAILY) }]);
+    expect(report.ok).toBe(true);
+    expect(apiRuns()).toHaveLength(1);
+    expect(report.steps[0].outputs).toMatchObject({ runId: apiRuns()[0].runId, status: "SUCCEEDED" });
+    expect(report.hostOutput.map((l) => l.text)).toContain(
+      `daily (sales.daily_mv): recognised refresh run ${apiRuns()[0].runId}, started by an earlier attempt whose answer was lost`,
+    );
+    expect(emulator.requests.filter((r) => r.fault !== undefined).length).toBeGreaterThan(0);
+  });
+});
+
+it("refreshes through 50% throttling, 5xx and dropped connections on every operation", async () => {
+  emulator.setFaults({ throttleRatio: 0.5, serverErrorRatio: 0.1, dropRatio: 0.05, operationTimeoutRatio: 0.05 });
+  const report = await stack.up([{ name: "daily", args: stack.args(DAILY) }]);
+  expect(report.ok).toBe(true);
+  expect(apiRuns()).toHaveLength(1);
+  expect(emulator.requests.filter((r) => r.errorType === "ThrottlingException").length).toBeGreaterThan(2);
+});
+
+describe("the provider host told to stop while it waits", () => {
+  /** Sends SIGINT to the host as soon as it has printed that the run started. */
+  function interruptOnceStarted(host: ProviderHost): void {
+    const timer = setInterval(() => {
+      if (host.lines.some((l) => l.text.includes("started refresh run"))) {
+        clearInterval(timer);
+        host.signal("SIGINT");
+      }
+    }, 10);
+    void host.exited.then(() => clearInterval(timer));
+  }
+
+  it("says which run goes on, keeps it in state, and the next deployment waits for it without starting another", async () => {
+    emulator.setRunDuration(DAILY, 3 * 3_600_000);
+    const declared = [{ name: "daily", args: stack.args({ ...DAILY, timeoutMinutes: 600 }) }];
+    const interrupted = await stack.up(declared, undefined, { onHost: interruptOnceStarted });
+    const [run] = apiRuns();
+    expect(interrupted.ok).toBe(false);
+    expect(interrupted.steps[0].error).toMatch(
+      new RegExp(`interrupted while waiting for refresh run ${run.runId}, last seen (STARTING|RUNNING); the run goes on in Glue`),
+    );
+    expect(interrupted.hostOutput.map((l) => l.text)).toContainEqual(expect.stringContaining(`interrupted while waiting for refresh run ${run.runId}`));
+    expect(stack.engine.resource("daily")).toMatchObject({ outputs: { runId: run.runId }, initErrors: [expect.any(String)] });
+    expect(emulator.runs(DAILY)[0].status).toBe("RUNNING");
+
+    const resumed = await stack.up(declared);
+    expect(resumed.ok).toBe(true);
+    expect(resumed.steps[0].outputs).toMatchObject({ runId: run.runId, status: "SUCCEEDED" });
+    expect(apiRuns()).toHaveLength(1);
+  });
+});
