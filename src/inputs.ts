@@ -74,7 +74,9 @@ export interface InputFailure {
 /** A rule returns undefined when the value passes, or the rule's wording when it does not. */
 type Rule = (value: unknown) => string | undefined;
 
-const NAME_RULE = "must be a string of 1-255 characters with no control characters other than tab";
+const NAME_RULE =
+  "must be a string of 1-255 characters, none of them a control character U+0000-U+001F other than tab, " +
+  "U+FFFE, U+FFFF or an unpaired surrogate";
 
 /** The service's pattern for names: tab, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF. */
 function isServiceName(value: unknown): boolean {
@@ -166,18 +168,39 @@ export function validateInputs(news: Record<string, unknown>): InputFailure[] {
     if (ENGINE_PROPERTIES.has(property) || value === UNKNOWN) continue;
     if (!Object.prototype.hasOwnProperty.call(RULES, property)) {
       const known = Object.keys(RULES).filter((p) => p !== "resourceName");
-      failures.push({ property, reason: `${property} is not a property of MaterializedViewRefresh (known: ${known.join(", ")})` });
+      failures.push({ property, reason: `${shorten(property)} is not a property of MaterializedViewRefresh (known: ${known.join(", ")})` });
       continue;
     }
     if (value === undefined || value === null) continue;
     const rule = RULES[property as keyof RefreshInputs](value);
-    if (rule !== undefined) failures.push({ property, reason: `${property} ${rule}; got ${showValue(value)}` });
+    const shown = property === "endpoint" ? withoutCredentials(value) : value;
+    if (rule !== undefined) failures.push({ property, reason: `${property} ${rule}; got ${showValue(shown)}` });
   }
   return failures;
 }
 
+/** A URL with any user name and password masked, so that a refused endpoint never prints them. */
+function withoutCredentials(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    const url = new URL(value);
+    if (!url.username && !url.password) return value;
+    url.username = url.username ? "***" : "";
+    url.password = url.password ? "***" : "";
+    return url.toString();
+  } catch {
+    return value;
+  }
+}
+
+/** Text cut to `max` characters, saying how long it was. */
+function shorten(text: string, max = 60): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max).join("")}… (${chars.length} characters)`;
+}
+
 /** A short, printable rendering of a bad value: quoted, escaped, cut to a readable length. */
-export function showValue(value: unknown, max = 60): string {
+export function showValue(value: unknown): string {
   let text: string;
   if (typeof value === "string") text = JSON.stringify(value);
   else if (typeof value === "number" || typeof value === "boolean") text = String(value);
@@ -188,8 +211,7 @@ export function showValue(value: unknown, max = 60): string {
       text = typeof value;
     }
   }
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max).join("")}… (${chars.length} characters)`;
+  return shorten(text);
 }
 
 /** True when any part of a value is still unknown (preview). */

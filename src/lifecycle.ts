@@ -58,6 +58,20 @@ export type RefreshLifecycle = Provider;
 
 const MINUTE = 60_000;
 
+/**
+ * Partial state must carry the serialized provider like any other state: the provider host loads
+ * the provider from the recorded properties for a later refresh or delete.
+ */
+async function keepingProvider<T>(inputs: RefreshInputs, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const provider = (inputs as unknown as Record<string, unknown>).__provider;
+    if (!(error instanceof RefreshFailedError) || provider === undefined) throw error;
+    throw new RefreshFailedError(error.message, error.id, { ...error.properties, __provider: provider });
+  }
+}
+
 export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycle {
   const clock = options.clock ?? clockFromEnvironment();
   const print = options.print ?? ((line: string) => console.log(line));
@@ -307,7 +321,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
       const context = within(partial.timeoutMinutes, interrupts());
       const { settings, target } = await resolve(partial, context);
       const id = idOf(settings);
-      return { id, outs: await refresh(settings, target, id, context) };
+      return { id, outs: await keepingProvider(inputs, refresh(settings, target, id, context)) };
     },
 
     async update(id, olds, news) {
@@ -320,9 +334,9 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
           throw new Error(`${subject(settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`);
         case "refresh":
           say(settings, `starting a new refresh: ${plan.reason}`);
-          return { outs: await refresh(settings, target, id, context) };
+          return { outs: await keepingProvider(news, refresh(settings, target, id, context)) };
         case "resume":
-          return { outs: await resume(settings, target, id, olds, context) };
+          return { outs: await keepingProvider(news, resume(settings, target, id, olds, context)) };
         default:
           return { outs: buildState(settings, pickRunFields(olds)) };
       }

@@ -120,7 +120,10 @@ function ruleWording(property: Known, value: unknown): string {
     case "databaseName":
     case "tableName":
     case "catalogId":
-      return "must be a string of 1-255 characters with no control characters other than tab";
+      return (
+        "must be a string of 1-255 characters, none of them a control character U+0000-U+001F other than tab, " +
+        "U+FFFE, U+FFFF or an unpaired surrogate"
+      );
     case "resourceName":
       return "must be a string";
     case "fullRefresh":
@@ -141,6 +144,27 @@ function ruleWording(property: Known, value: unknown): string {
   }
 }
 
+/** Text cut after 60 code points, saying how long it was. */
+function cut(text: string): string {
+  const codePoints = Array.from(text);
+  return codePoints.length <= 60 ? text : `${codePoints.slice(0, 60).join("")}… (${codePoints.length} characters)`;
+}
+
+/** An endpoint as shown in its reason: any user name and password replaced by ***. */
+function masked(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return value;
+  }
+  if (url.username === "" && url.password === "") return value;
+  if (url.username !== "") url.username = "***";
+  if (url.password !== "") url.password = "***";
+  return url.href;
+}
+
 /** How a bad value is shown: JSON for strings, kind and JSON for objects, cut after 60 code points. */
 function shown(value: unknown): string {
   const text =
@@ -149,8 +173,7 @@ function shown(value: unknown): string {
       : typeof value === "number" || typeof value === "boolean"
         ? String(value)
         : `${Array.isArray(value) ? "array" : "object"} ${JSON.stringify(value)}`;
-  const codePoints = Array.from(text);
-  return codePoints.length <= 60 ? text : `${codePoints.slice(0, 60).join("")}… (${codePoints.length} characters)`;
+  return cut(text);
 }
 
 interface Expected {
@@ -183,15 +206,16 @@ function expectAgreement(news: Record<string, unknown>, failures: readonly Input
   assert.deepStrictEqual(failures.map((f) => f.property).sort(), expected.map((e) => e.property).sort(), "the failing properties");
   for (const { property, kind } of expected) {
     const { reason } = failures.find((f) => f.property === property)!;
-    assert.ok(reason.startsWith(`${property} `), `the reason names the property first: ${reason}`);
+    assert.ok(reason.startsWith(`${cut(property)} `), `the reason names the property first: ${reason}`);
     if (kind === "required") {
       assert.equal(reason, `${property} is required (${ruleWording(property as Known, undefined)})`);
     } else if (kind === "unknownProperty") {
-      const prefix = `${property} is not a property of MaterializedViewRefresh (known: `;
+      const prefix = `${cut(property)} is not a property of MaterializedViewRefresh (known: `;
       assert.ok(reason.startsWith(prefix) && reason.endsWith(")"), reason);
       assert.deepStrictEqual(reason.slice(prefix.length, -1).split(", ").sort(), [...DOCUMENTED].sort());
     } else {
-      assert.equal(reason, `${property} ${ruleWording(property as Known, news[property])}; got ${shown(news[property])}`);
+      const value = property === "endpoint" ? masked(news[property]) : news[property];
+      assert.equal(reason, `${property} ${ruleWording(property as Known, news[property])}; got ${shown(value)}`);
     }
   }
 }

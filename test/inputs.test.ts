@@ -44,7 +44,7 @@ describe("validateInputs", () => {
     ["databaseName", 42, "42"],
   ])("rejects %s = %p, showing the value and the rule", (property, value, shown) => {
     const reason = reasons({ ...valid, [property]: value })[property];
-    expect(reason).toContain(`${property} must be a string of 1-255 characters with no control characters other than tab`);
+    expect(reason).toContain(`${property} must be a string of 1-255 characters, none of them a control character U+0000-U+001F other than tab`);
     expect(reason).toContain(`got ${shown}`);
   });
 
@@ -80,6 +80,17 @@ describe("validateInputs", () => {
     expect(reasons({ ...valid, timeoutMinute: 5 }).timeoutMinute).toMatch(
       /^timeoutMinute is not a property of MaterializedViewRefresh \(known: catalogId, databaseName, tableName/,
     );
+  });
+
+  it("masks the credentials of an endpoint it refuses for carrying them", () => {
+    const reason = reasons({ ...valid, endpoint: "https://AKIDEXAMPLE:wJalrXUtnFEMI%2FK7MDENG@glue.example.com" }).endpoint;
+    expect(reason).toBe('endpoint must not carry credentials in the URL; got "https://***:***@glue.example.com/"');
+  });
+
+  it("shortens a long unknown property name in its reason", () => {
+    const reason = reasons({ ...valid, ["x".repeat(5000)]: 1 })["x".repeat(5000)];
+    expect(reason).toMatch(/^x{60}… \(5000 characters\) is not a property of MaterializedViewRefresh/);
+    expect(reason.length).toBeLessThan(300);
   });
 
   it("lets values that are not known yet pass untouched", () => {

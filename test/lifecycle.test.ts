@@ -116,6 +116,15 @@ describe("create", () => {
     });
   });
 
+  it("keeps the serialized provider in partial state, so that refresh and delete can load it later", async () => {
+    const glue = new StubGlue({ outcome: "FAILED" });
+    const withProvider = { ...inputs, __provider: "exports.handler = ..." } as RefreshInputs;
+    const created = (await rejection((await glue.lifecycle()).create(withProvider))) as RefreshFailedError;
+    expect(created.properties.__provider).toBe("exports.handler = ...");
+    const updated = (await rejection((await glue.lifecycle()).update("id", state({ triggers: { v: 1 } }), withProvider))) as RefreshFailedError;
+    expect(updated.properties.__provider).toBe("exports.handler = ...");
+  });
+
   it("gives up at timeoutMinutes, keeping the running run in partial state", async () => {
     const glue = new StubGlue({ durationMs: 5 * 3_600_000 });
     const lifecycle = await glue.lifecycle();

@@ -52,6 +52,14 @@ describe("a stack over successive deployments", () => {
     expect(stack.engine.resource("daily")?.outputs).toMatchObject({ tableName: "weekly_mv", runId: emulator.runs(WEEKLY)[0].runId });
   });
 
+  it("destroys a stack whose last refresh failed", async () => {
+    emulator.failNextRuns(DAILY, 1);
+    expect((await stack.up([{ name: "daily", args: stack.args(DAILY) }])).ok).toBe(false);
+    const destroyed = await stack.engine.destroy();
+    expect(destroyed.steps.map((s) => [s.op, s.ok, s.error])).toEqual([["delete", true, undefined]]);
+    expect(stack.engine.state).toEqual([]);
+  });
+
   it("deletes a resource the program no longer declares, and destroys the stack, without any AWS call", async () => {
     await stack.up([
       { name: "daily", args: stack.args(DAILY) },
@@ -92,6 +100,11 @@ describe("a stack over successive deployments", () => {
       outputs: { runId: failedRun.runId, status: "FAILED", errorMessage: "Spark job failed: column price not found" },
       initErrors: [expect.stringContaining("ended FAILED")],
     });
+
+    // The partial state can be refreshed like any other.
+    const refreshed = await stack.engine.refresh();
+    expect(refreshed.ok).toBe(true);
+    expect(refreshed.steps[0].outputs).toMatchObject({ runId: failedRun.runId, status: "FAILED" });
 
     const retried = await stack.up(declared);
     expect(retried.ok).toBe(true);
