@@ -48,6 +48,8 @@ export interface DeploymentReport {
   readonly timing: { readonly start: number; readonly hostSpawned?: number; readonly hostReady?: number; readonly end: number };
   /** The provider host's process id, for tests that measure or signal it. */
   readonly hostPid?: number;
+  /** The provider host's peak resident memory over the deployment, in bytes, where the OS tells. */
+  readonly hostPeakRssBytes?: number;
 }
 
 export interface EngineOptions {
@@ -159,10 +161,12 @@ export class Engine {
       throw error;
     })]);
     let steps: Step[];
+    let hostPeakRssBytes: number | undefined;
     try {
       options.onHost?.(host);
       await host.configure(this.config);
       steps = await work(host, prepared);
+      hostPeakRssBytes = host.peakRssBytes();
     } finally {
       await host.close();
     }
@@ -173,6 +177,7 @@ export class Engine {
       hostOutput: host.lines,
       timing: { start, hostSpawned: host.startedAt, hostReady: host.readyAt, end: Date.now() },
       hostPid: host.pid,
+      hostPeakRssBytes,
     };
   }
 

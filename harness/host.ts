@@ -3,6 +3,7 @@
  * spawns it and spoken to over gRPC with the proto clients that ship in @pulumi/pulumi.
  */
 import { spawn, type ChildProcess } from "child_process";
+import { readFileSync } from "fs";
 import { createRequire } from "module";
 import * as path from "path";
 import * as readline from "readline";
@@ -217,6 +218,16 @@ export class ProviderHost {
     request.setProperties(this.struct(properties));
     request.setOldInputs(this.struct(oldInputs));
     await this.call("delete", request);
+  }
+
+  /** The host's peak resident memory so far, in bytes (Linux only: VmHWM in /proc). */
+  peakRssBytes(): number | undefined {
+    try {
+      const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${this.child.pid}/status`, "utf8"));
+      return match ? Number(match[1]) * 1024 : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Sends the host a signal, as a terminal's Ctrl-C or a CI runner's cancellation would. */

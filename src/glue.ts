@@ -11,8 +11,11 @@ import {
   type MaterializedViewRefreshTaskRun,
 } from "@aws-sdk/client-glue";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { isThrottlingError } from "@smithy/core/retry";
 import { describeAwsError } from "./errors";
+import { AdaptivePacer } from "./pacing";
 import { mayHaveTakenEffect, retrying, type RetryContext } from "./retry";
+import type { Clock } from "./wait";
 
 /** Where and as whom to call AWS. */
 export interface AwsTarget {
@@ -51,6 +54,8 @@ export function describeView(view: Pick<ViewRef, "databaseName" | "tableName"> &
 
 const glueClients = new Map<string, GlueClient>();
 const stsClients = new Map<string, STSClient>();
+/** Pacers per clock (one in a provider host; each test brings its own) and target. */
+const pacers = new WeakMap<Clock, Map<string, AdaptivePacer>>();
 
 function clientConfig(target: AwsTarget) {
   return {
@@ -82,6 +87,25 @@ export function glueClient(target: AwsTarget): GlueClient {
 
 function stsClient(target: AwsTarget): STSClient {
   return cached(stsClients, target, () => new STSClient(clientConfig(target)));
+}
+
+/**
+ * Sends a call at the pace that every call of this process to the target shares (pacing.ts), on
+ * the same clock as the deadlines it counts against.
+ */
+async function paced<T>(target: AwsTarget, clock: Clock, call: () => Promise<T>): Promise<T> {
+  let perTarget = pacers.get(clock);
+  if (!perTarget) pacers.set(clock, (perTarget = new Map()));
+  const pacer = cached(perTarget, target, () => new AdaptivePacer(clock));
+  await pacer.acquire();
+  try {
+    const result = await call();
+    pacer.succeeded();
+    return result;
+  } catch (error) {
+    if (isThrottlingError(error as Parameters<typeof isThrottlingError>[0])) pacer.throttled();
+    throw error;
+  }
 }
 
 function toRun(run: MaterializedViewRefreshTaskRun | undefined, fallbackId: string): RefreshRun {
@@ -118,18 +142,20 @@ export async function startRun(target: AwsTarget, view: ViewRef, fullRefresh: bo
   let uncertainSince: number | undefined;
   return retrying(async (): Promise<StartResult> => {
     if (uncertainSince !== undefined) {
-      const mine = newestStartedSince(await listRunsOnce(target, view), uncertainSince - CLOCK_SKEW_MARGIN_MS);
+      const mine = newestStartedSince(await listRunsOnce(target, view, context.clock), uncertainSince - CLOCK_SKEW_MARGIN_MS);
       if (mine) return { recovered: mine };
     }
     const sentAt = context.clock.now();
     try {
-      const out = await glueClient(target).send(
-        new StartMaterializedViewRefreshTaskRunCommand({
-          CatalogId: view.catalogId,
-          DatabaseName: view.databaseName,
-          TableName: view.tableName,
-          FullRefresh: fullRefresh,
-        }),
+      const out = await paced(target, context.clock, () =>
+        glueClient(target).send(
+          new StartMaterializedViewRefreshTaskRunCommand({
+            CatalogId: view.catalogId,
+            DatabaseName: view.databaseName,
+            TableName: view.tableName,
+            FullRefresh: fullRefresh,
+          }),
+        ),
       );
       if (!out.MaterializedViewRefreshTaskRunId) {
         throw new Error("the response carried no MaterializedViewRefreshTaskRunId");
@@ -145,13 +171,15 @@ export async function startRun(target: AwsTarget, view: ViewRef, fullRefresh: bo
 
 /** The run's current record, or undefined when Glue no longer knows the run. */
 export function getRun(target: AwsTarget, view: ViewRef, runId: string, context: RetryContext): Promise<RefreshRun | undefined> {
-  return retrying(() => getRunOnce(target, view, runId), context);
+  return retrying(() => getRunOnce(target, view, runId, context.clock), context);
 }
 
-async function getRunOnce(target: AwsTarget, view: ViewRef, runId: string): Promise<RefreshRun | undefined> {
+async function getRunOnce(target: AwsTarget, view: ViewRef, runId: string, clock: Clock): Promise<RefreshRun | undefined> {
   try {
-    const out = await glueClient(target).send(
-      new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: view.catalogId, MaterializedViewRefreshTaskRunId: runId }),
+    const out = await paced(target, clock, () =>
+      glueClient(target).send(
+        new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: view.catalogId, MaterializedViewRefreshTaskRunId: runId }),
+      ),
     );
     return toRun(out.MaterializedViewRefreshTaskRun, runId);
   } catch (error) {
@@ -161,19 +189,21 @@ async function getRunOnce(target: AwsTarget, view: ViewRef, runId: string): Prom
 }
 
 /** Every run of the view Glue lists, reading every page. */
-async function listRunsOnce(target: AwsTarget, view: ViewRef): Promise<RefreshRun[]> {
+async function listRunsOnce(target: AwsTarget, view: ViewRef, clock: Clock): Promise<RefreshRun[]> {
   const runs: RefreshRun[] = [];
   let nextToken: string | undefined;
   try {
     do {
-      const out = await glueClient(target).send(
-        new ListMaterializedViewRefreshTaskRunsCommand({
-          CatalogId: view.catalogId,
-          DatabaseName: view.databaseName,
-          TableName: view.tableName,
-          MaxResults: 100,
-          NextToken: nextToken,
-        }),
+      const out = await paced(target, clock, () =>
+        glueClient(target).send(
+          new ListMaterializedViewRefreshTaskRunsCommand({
+            CatalogId: view.catalogId,
+            DatabaseName: view.databaseName,
+            TableName: view.tableName,
+            MaxResults: 100,
+            NextToken: nextToken,
+          }),
+        ),
       );
       for (const raw of out.MaterializedViewRefreshTaskRuns ?? []) {
         const run = toRun(raw, "");
@@ -193,24 +223,26 @@ const newestStartedSince = (runs: RefreshRun[], since: number) => newest(runs.fi
 
 /** The view's run in progress (STARTING or RUNNING), if any. */
 export async function findActiveRun(target: AwsTarget, view: ViewRef, context: RetryContext): Promise<RefreshRun | undefined> {
-  return newest((await retrying(() => listRunsOnce(target, view), context)).filter((r) => isActive(r.status)));
+  return newest((await retrying(() => listRunsOnce(target, view, context.clock), context)).filter((r) => isActive(r.status)));
 }
 
 export type StopResult = "stopping" | "notRunning";
 
 /** Asks Glue to stop the view's run in progress. A stop already pending counts as stopping. */
 export function stopRun(target: AwsTarget, view: ViewRef, context: RetryContext): Promise<StopResult> {
-  return retrying(() => stopRunOnce(target, view), context);
+  return retrying(() => stopRunOnce(target, view, context.clock), context);
 }
 
-async function stopRunOnce(target: AwsTarget, view: ViewRef): Promise<StopResult> {
+async function stopRunOnce(target: AwsTarget, view: ViewRef, clock: Clock): Promise<StopResult> {
   try {
-    await glueClient(target).send(
-      new StopMaterializedViewRefreshTaskRunCommand({
-        CatalogId: view.catalogId,
-        DatabaseName: view.databaseName,
-        TableName: view.tableName,
-      }),
+    await paced(target, clock, () =>
+      glueClient(target).send(
+        new StopMaterializedViewRefreshTaskRunCommand({
+          CatalogId: view.catalogId,
+          DatabaseName: view.databaseName,
+          TableName: view.tableName,
+        }),
+      ),
     );
     return "stopping";
   } catch (error) {
@@ -225,7 +257,7 @@ async function stopRunOnce(target: AwsTarget, view: ViewRef): Promise<StopResult
 export function callerAccountId(target: AwsTarget, context: RetryContext): Promise<string> {
   return retrying(async () => {
     try {
-      const out = await stsClient(target).send(new GetCallerIdentityCommand({}));
+      const out = await paced(target, context.clock, () => stsClient(target).send(new GetCallerIdentityCommand({})));
       if (!out.Account) throw new Error("the response carried no Account");
       return out.Account;
     } catch (error) {

@@ -2,7 +2,7 @@
  * The package as users get it: `npm pack`, installed from the tarball into a fresh program.
  */
 import { rmSync } from "fs";
-import { installPacked, type InstalledProgram } from "./support/packaging";
+import { installPacked, type InstalledProgram } from "../harness/packaging";
 import { SECRET, serializeIn } from "./support/serialize";
 
 let program: InstalledProgram;

@@ -7,7 +7,7 @@ import * as path from "path";
 import { Engine } from "../../harness";
 import type { GlueEmulator } from "../../src/emulator";
 import { E2E_PROGRAM, E2eStack, emulatorFor, hostEnv, startsAnswered } from "../support/e2e";
-import { installPacked, type InstalledProgram } from "../support/packaging";
+import { installPacked, type InstalledProgram } from "../../harness/packaging";
 
 jest.setTimeout(120_000);
 

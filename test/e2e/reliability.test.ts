@@ -40,6 +40,7 @@ describe("a Start whose answer is lost", () => {
 it("refreshes through 50% throttling, 5xx and dropped connections on every operation", async () => {
   emulator.setFaults({ throttleRatio: 0.5, serverErrorRatio: 0.1, dropRatio: 0.05, operationTimeoutRatio: 0.05 });
   const report = await stack.up([{ name: "daily", args: stack.args(DAILY) }]);
+  expect(report.steps[0].error).toBeUndefined();
   expect(report.ok).toBe(true);
   expect(apiRuns()).toHaveLength(1);
   expect(emulator.requests.filter((r) => r.errorType === "ThrottlingException").length).toBeGreaterThan(2);

@@ -3,11 +3,12 @@
  * directory next to @pulumi/pulumi and typescript at this repository's versions.
  */
 import { execFileSync } from "child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
-const root = path.join(__dirname, "..", "..");
+/** The repository root, from these sources or from their compiled copy in build/. */
+const root = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")].find((dir) => existsSync(path.join(dir, "Pulumi.yaml")))!;
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const versionOf = (name: string) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version as string;
 
