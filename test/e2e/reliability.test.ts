@@ -4,7 +4,7 @@
  */
 import type { ProviderHost } from "../../harness";
 import type { GlueEmulator } from "../../src/emulator";
-import { E2eStack, emulatorFor } from "../support/e2e";
+import { E2eStack, emulatorFor, hostEnv } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
@@ -76,4 +76,24 @@ describe("the provider host told to stop while it waits", () => {
     expect(resumed.steps[0].outputs).toMatchObject({ runId: run.runId, status: "SUCCEEDED" });
     expect(apiRuns()).toHaveLength(1);
   });
+});
+
+it("starts every refresh of a stack of many views under a request rate limit, pacing instead of hammering", async () => {
+  const count = 40;
+  const many = Array.from({ length: count }, (_, i) => ({ databaseName: "sales", tableName: `view_${i}` }));
+  // Real time on both sides: a rate limit is a real-time matter.
+  const limited = await emulatorFor(many, { faults: { requestsPerSecond: 10 }, clockScale: 1 });
+  try {
+    const manyStack = new E2eStack(limited, { parallel: count, hostEnv: hostEnv(limited, 1) });
+    const report = await manyStack.up(
+      many.map((view, i) => ({ name: `mv-${i}`, args: manyStack.args({ ...view, catalogId: limited.accountId, waitForCompletion: false }) })),
+    );
+    expect(report.steps.filter((s) => s.ok)).toHaveLength(count);
+    expect(limited.runs().filter((r) => r.startedBy === "api")).toHaveLength(count);
+    const throttled = limited.requests.filter((r) => r.errorType === "ThrottlingException").length;
+    console.log(`${count} starts at 10 requests/s: ${limited.requests.length} requests, ${throttled} throttled`);
+    expect(throttled).toBeLessThan(count);
+  } finally {
+    await limited.close();
+  }
 });
