@@ -39,7 +39,8 @@ async function main() {
           registrations.push({ type: args.type, name: args.name, custom: args.custom, inputs: args.inputs });
         }
         const prior = request.outputs[`${args.type}::${args.name}`];
-        return { id: prior?.id ?? `${args.name}-id`, state: { ...args.inputs, ...prior?.outputs } };
+        // Outputs a real engine would hand back: what the resource recorded, updated by its new inputs.
+        return { id: prior?.id ?? `${args.name}-id`, state: { ...prior?.outputs, ...args.inputs } };
       },
       call: (args) => args.inputs,
     },

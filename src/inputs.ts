@@ -26,6 +26,7 @@ export interface RefreshInputs {
   readonly ifRunning?: IfRunningPolicy;
   readonly region?: string;
   readonly endpoint?: string;
+  readonly quiet?: boolean;
 }
 
 /** The inputs with every default applied, except the two that need a lookup (catalog id, region). */
@@ -41,6 +42,7 @@ export interface RefreshSettings {
   readonly ifRunning: IfRunningPolicy;
   readonly region?: string;
   readonly endpoint?: string;
+  readonly quiet: boolean;
 }
 
 export const DEFAULTS = {
@@ -48,6 +50,7 @@ export const DEFAULTS = {
   waitForCompletion: true,
   timeoutMinutes: 60,
   ifRunning: "wait",
+  quiet: false,
 } as const;
 
 export function withDefaults(inputs: RefreshInputs): RefreshSettings {
@@ -63,6 +66,7 @@ export function withDefaults(inputs: RefreshInputs): RefreshSettings {
     ifRunning: inputs.ifRunning ?? DEFAULTS.ifRunning,
     region: inputs.region,
     endpoint: inputs.endpoint,
+    quiet: inputs.quiet ?? DEFAULTS.quiet,
   };
 }
 
@@ -146,6 +150,7 @@ const RULES: Record<keyof RefreshInputs, Rule> = {
   ifRunning,
   region,
   endpoint,
+  quiet: boolean,
 };
 
 const REQUIRED: ReadonlyArray<keyof RefreshInputs> = ["databaseName", "tableName"];

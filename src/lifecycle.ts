@@ -19,7 +19,7 @@ import {
 } from "./glue";
 import { DEFAULTS, UNKNOWN, validateInputs, withDefaults, type RefreshInputs, type RefreshSettings } from "./inputs";
 import { hostInterruptSignal } from "./interrupt";
-import { formatDuration, ProgressReporter } from "./progress";
+import { formatBytes, formatDuration, ProgressReporter } from "./progress";
 import type { RetryContext } from "./retry";
 import {
   buildState,
@@ -130,7 +130,9 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     tableName: s.tableName,
   });
   const idOf = (s: ViewRef) => `${s.catalogId}:${s.databaseName}.${s.tableName}`;
-  const say = (s: ResolvedSettings, text: string) => print(`${s.resourceName} (${s.databaseName}.${s.tableName}): ${text}`);
+  const say = (s: Pick<ResolvedSettings, "resourceName" | "databaseName" | "tableName" | "quiet">, text: string) => {
+    if (!s.quiet) print(`${s.resourceName} (${s.databaseName}.${s.tableName}): ${text}`);
+  };
   const subject = (s: ResolvedSettings) => `MaterializedViewRefresh "${s.resourceName}" (${s.databaseName}.${s.tableName})`;
   const interrupted = (s: ResolvedSettings) =>
     new Error(`${subject(s)}: interrupted (the provider host was told to stop) before a refresh was started`);
@@ -149,7 +151,9 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
         random,
         signal: context.signal,
         onPoll: (r, elapsed) => {
-          if (progress.due()) say(s, `refresh run ${r.runId} ${r.status}, ${formatDuration(elapsed)} elapsed`);
+          if (!progress.due()) return;
+          const processed = r.processedBytes ? `, ${formatBytes(r.processedBytes)} processed` : "";
+          say(s, `refresh run ${r.runId} ${r.status}, ${formatDuration(elapsed)} elapsed${processed}`);
         },
       },
     );
@@ -349,7 +353,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
       const context = within(props.timeoutMinutes ?? DEFAULTS.timeoutMinutes);
       const run = await getRun(targetFor(props.region, props.endpoint), viewOf(props), props.runId, context);
       if (!run) {
-        print(`${props.resourceName} (${props.databaseName}.${props.tableName}): Glue no longer knows refresh run ${props.runId}; keeping the recorded state`);
+        say(props, `Glue no longer knows refresh run ${props.runId}; keeping the recorded state`);
         return { id, props };
       }
       return { id, props: withRunFields(props, runFields(run, new Date(props.startedAt))) };

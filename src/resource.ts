@@ -6,16 +6,36 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RunStatus } from "./glue";
 import type { IfRunningPolicy } from "./inputs";
 import refreshProvider = require("./provider");
+import { DEFINITION_TRIGGER, tableDefinition, type GlueTableLike } from "./view";
 
 /** Arguments of a {@link MaterializedViewRefresh}. */
 export interface MaterializedViewRefreshArgs {
-  /** The Glue database that holds the materialized view. */
-  readonly databaseName: pulumi.Input<string>;
-  /** The materialized view (a Glue table) to refresh. */
-  readonly tableName: pulumi.Input<string>;
+  /**
+   * The materialized view as a Glue table resource (`aws.glue.CatalogTable`, or any object with
+   * `catalogId`, `databaseName` and `name`): its catalog, database, name and region are taken from
+   * it, and the refresh depends on it.
+   * @default none: give `databaseName` and `tableName` instead
+   */
+  readonly view?: GlueTableLike;
+  /**
+   * With `view`, start a new refresh whenever the table's definition changes (columns, partition
+   * keys, view SQL, source tables, parameters other than those Glue updates itself).
+   * @default true
+   */
+  readonly refreshOnViewChange?: boolean;
+  /**
+   * The Glue database that holds the materialized view; required unless `view` is given.
+   * @default the `view`'s database
+   */
+  readonly databaseName?: pulumi.Input<string>;
+  /**
+   * The materialized view (a Glue table) to refresh; required unless `view` is given.
+   * @default the `view`'s name
+   */
+  readonly tableName?: pulumi.Input<string>;
   /**
    * The Data Catalog that holds the view; changing it replaces the resource.
-   * @default the caller's AWS account id (STS GetCallerIdentity)
+   * @default the `view`'s catalog, else the caller's AWS account id (STS GetCallerIdentity)
    */
   readonly catalogId?: pulumi.Input<string>;
   /**
@@ -46,7 +66,7 @@ export interface MaterializedViewRefreshArgs {
   readonly ifRunning?: pulumi.Input<IfRunningPolicy>;
   /**
    * The AWS region of the catalog; changing it replaces the resource.
-   * @default the stack config `aws:region`, then the AWS SDK's own chain (AWS_REGION, the profile)
+   * @default the `view`'s region, then the stack config `aws:region`, then the AWS SDK's own chain
    */
   readonly region?: pulumi.Input<string>;
   /**
@@ -54,6 +74,11 @@ export interface MaterializedViewRefreshArgs {
    * @default the AWS SDK's endpoint for the region
    */
   readonly endpoint?: pulumi.Input<string>;
+  /**
+   * Print nothing while waiting: no run id, progress or summary lines (failures still fail the deployment).
+   * @default false
+   */
+  readonly quiet?: pulumi.Input<boolean>;
 }
 
 /** The outputs a {@link MaterializedViewRefresh} records. */
@@ -125,6 +150,37 @@ export class MaterializedViewRefresh extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: MaterializedViewRefreshArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = Object.fromEntries(OUTPUTS.map((key) => [key, undefined]));
-    super(refreshProvider, name, { ...outputs, ...args, resourceName: name }, opts, "glue", "MaterializedViewRefresh");
+    super(refreshProvider, name, { ...outputs, ...inputsOf(name, args), resourceName: name }, opts, "glue", "MaterializedViewRefresh");
   }
+}
+
+/** The provider's inputs: the arguments, with a `view` turned into names, region and a trigger. */
+function inputsOf(name: string, args: MaterializedViewRefreshArgs): Record<string, unknown> {
+  const { view, refreshOnViewChange, ...rest } = args;
+  if (!view) {
+    if (refreshOnViewChange !== undefined) throw argumentError(name, "refreshOnViewChange applies only with view");
+    const missing = (["databaseName", "tableName"] as const).filter((key) => rest[key] === undefined);
+    if (missing.length > 0) throw argumentError(name, `give view, or databaseName and tableName (${missing.join(" and ")} missing)`);
+    return rest;
+  }
+  const named = (["catalogId", "databaseName", "tableName"] as const).filter((key) => rest[key] !== undefined);
+  if (named.length > 0) {
+    throw argumentError(name, `give either view or ${named.join(" and ")}, not both: the view names the table`);
+  }
+  const triggers =
+    refreshOnViewChange === false
+      ? rest.triggers
+      : pulumi.all([rest.triggers ?? {}, tableDefinition(view)]).apply(([own, hash]) => ({ ...own, [DEFINITION_TRIGGER]: hash }));
+  return {
+    ...rest,
+    catalogId: view.catalogId,
+    databaseName: view.databaseName,
+    tableName: view.name,
+    region: rest.region ?? view.region,
+    ...(triggers === undefined ? {} : { triggers }),
+  };
+}
+
+function argumentError(name: string, rule: string): Error {
+  return new Error(`MaterializedViewRefresh "${name}": ${rule}`);
 }

@@ -29,6 +29,7 @@ export interface RefreshState extends RunFields {
   readonly waitForCompletion: boolean;
   readonly timeoutMinutes: number;
   readonly ifRunning: IfRunningPolicy;
+  readonly quiet: boolean;
 }
 
 /** Settings whose catalog id and region have been looked up. */
@@ -62,6 +63,7 @@ export function buildState(settings: ResolvedSettings, run: RunFields): RefreshS
     waitForCompletion: settings.waitForCompletion,
     timeoutMinutes: settings.timeoutMinutes,
     ifRunning: settings.ifRunning,
+    quiet: settings.quiet,
     ...run,
   });
 }

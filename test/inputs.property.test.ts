@@ -29,6 +29,7 @@ const DOCUMENTED = [
   "ifRunning",
   "region",
   "endpoint",
+  "quiet",
 ] as const;
 /** `resourceName` is added by the resource class itself (the Pulumi resource's name). */
 const KNOWN = [...DOCUMENTED, "resourceName"] as const;
@@ -100,6 +101,7 @@ function isValid(property: Known, value: unknown): boolean {
       return typeof value === "string";
     case "fullRefresh":
     case "waitForCompletion":
+    case "quiet":
       return value === true || value === false;
     case "timeoutMinutes":
       return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= 10_080;
@@ -128,6 +130,7 @@ function ruleWording(property: Known, value: unknown): string {
       return "must be a string";
     case "fullRefresh":
     case "waitForCompletion":
+    case "quiet":
       return "must be true or false";
     case "timeoutMinutes":
       return "must be a positive number of minutes, at most 10080 (7 days)";
@@ -335,6 +338,7 @@ const VALID: Record<Known, fc.Arbitrary<unknown>> = {
   catalogId: validName,
   resourceName: fc.string({ unit: anyChar, maxLength: 40 }),
   fullRefresh: fc.boolean(),
+  quiet: fc.boolean(),
   waitForCompletion: fc.boolean(),
   timeoutMinutes: fc.oneof(
     fc.double({ min: Number.MIN_VALUE, max: 10_080, noNaN: true }),
@@ -364,6 +368,7 @@ const NEAR_MISS: Record<Known, fc.Arbitrary<unknown>> = {
   catalogId: badName,
   resourceName: fc.oneof(fc.integer(), fc.constant(false), fc.constant({})),
   fullRefresh: fc.constantFrom("true", "false", 1, 0, [], {}),
+  quiet: fc.constantFrom("true", "yes", 1, 0, [], {}),
   waitForCompletion: fc.constantFrom("true", "false", 1, 0, [], {}),
   timeoutMinutes: fc.oneof(
     fc.constantFrom(0, -0, -5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 10_080.000_001, 10_081, 1e308, "60", [60]),

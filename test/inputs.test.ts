@@ -133,6 +133,7 @@ describe("withDefaults", () => {
       ifRunning: "wait",
       region: undefined,
       endpoint: undefined,
+      quiet: false,
     });
   });
 });

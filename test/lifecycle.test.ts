@@ -92,7 +92,16 @@ describe("create", () => {
     const progress = glue.lines.filter((l) => l.includes("elapsed"));
     expect(progress.length).toBeGreaterThanOrEqual(5);
     expect(progress.length).toBeLessThanOrEqual(10);
-    expect(progress[0]).toMatch(/^daily \(sales\.daily_mv\): refresh run \S+ RUNNING, 1m \d\ds elapsed$/);
+    expect(progress[0]).toMatch(/^daily \(sales\.daily_mv\): refresh run \S+ RUNNING, 1m \d\ds elapsed, 1\.0 KB processed$/);
+  });
+
+  it("prints nothing when quiet, and still fails loudly", async () => {
+    const glue = new StubGlue({ durationMs: 10 * 60_000 });
+    await (await glue.lifecycle()).create({ ...inputs, quiet: true });
+    expect(glue.lines).toEqual([]);
+    glue.outcome = "FAILED";
+    await expect((await glue.lifecycle()).update("id", state({ triggers: { v: 1 } }), { ...inputs, quiet: true })).rejects.toThrow("ended FAILED");
+    expect(glue.lines).toEqual([]);
   });
 
   it("fails a run that ends FAILED with the whole story, keeping the run id in partial state", async () => {

@@ -146,6 +146,23 @@ describe("a stack over successive deployments", () => {
     expect(moved.steps[0].outputs).toMatchObject({ region: "eu-central-1" });
   });
 
+  it("takes the view's catalog, database and name from a table-like view object", async () => {
+    const view = { catalogId: emulator.accountId, databaseName: "sales", name: "weekly_mv" };
+    const report = await stack.up([{ name: "weekly", args: { view, endpoint: emulator.endpoint } as never }]);
+    expect(report.steps[0].outputs).toMatchObject({ catalogId: emulator.accountId, databaseName: "sales", tableName: "weekly_mv", status: "SUCCEEDED" });
+    expect(emulator.runs(WEEKLY)).toHaveLength(1);
+  });
+
+  it("refuses a view given together with the names it carries, in the program", async () => {
+    const view = { catalogId: emulator.accountId, databaseName: "sales", name: "weekly_mv" };
+    await expect(stack.up([{ name: "weekly", args: { view, tableName: "daily_mv" } as never }])).rejects.toThrow(
+      'MaterializedViewRefresh "weekly": give either view or tableName, not both: the view names the table',
+    );
+    await expect(stack.up([{ name: "weekly", args: { databaseName: "sales" } as never }])).rejects.toThrow(
+      'MaterializedViewRefresh "weekly": give view, or databaseName and tableName (tableName missing)',
+    );
+  });
+
   it("refuses bad input in check, before any AWS call", async () => {
     const report = await stack.up([{ name: "daily", args: stack.args({ ...DAILY, timeoutMinutes: -5, ifRunning: "later" as never }) }]);
     expect(report.ok).toBe(false);

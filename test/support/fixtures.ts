@@ -16,6 +16,7 @@ export function settings(overrides: Partial<ResolvedSettings> = {}): ResolvedSet
     waitForCompletion: true,
     timeoutMinutes: 60,
     ifRunning: "wait",
+    quiet: false,
     ...overrides,
   };
 }
