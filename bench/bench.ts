@@ -12,7 +12,10 @@ import { startEmulator, type EmulatedView, type GlueEmulator } from "pulumi-glue
 
 const ROOT = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")].find((dir) => {
   try {
-    return JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).name === "pulumi-glue-mv-refresh";
+    return (
+      (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string }).name ===
+      "pulumi-glue-mv-refresh"
+    );
   } catch {
     return false;
   }
@@ -35,7 +38,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 const ms = (value: number) => `${Math.round(value)} ms`;
 const seconds = (value: number) => `${(value / 1000).toFixed(1)} s`;
-const views = (count: number): EmulatedView[] => Array.from({ length: count }, (_, i) => ({ databaseName: "bench", tableName: `view_${i}` }));
+const views = (count: number): EmulatedView[] =>
+  Array.from({ length: count }, (_, i) => ({ databaseName: "bench", tableName: `view_${i}` }));
 
 function hostEnv(emulator?: GlueEmulator, scale = 1): NodeJS.ProcessEnv {
   return {
@@ -53,7 +57,14 @@ function hostEnv(emulator?: GlueEmulator, scale = 1): NodeJS.ProcessEnv {
 }
 
 /** One deployment of `count` resources of one kind against an emulator. */
-async function deploy(program: string, kind: Kind, count: number, emulator: GlueEmulator, extra: Record<string, string> = {}, scale = 1) {
+async function deploy(
+  program: string,
+  kind: Kind,
+  count: number,
+  emulator: GlueEmulator,
+  extra: Record<string, string> = {},
+  scale = 1,
+) {
   const engine = new Engine({ projectDir: program, hostEnv: hostEnv(emulator, scale), parallel: count });
   return engine.up({ config: { kind, count: String(count), endpoint: emulator.endpoint, ...extra } });
 }
@@ -75,7 +86,8 @@ async function serialization(program: string): Promise<Row[]> {
         typescript: false,
       });
       times[kind].push(Date.now() - start);
-      if (registrations.length !== count) throw new Error(`${kind}: ${registrations.length} of ${count} resources declared`);
+      if (registrations.length !== count)
+        throw new Error(`${kind}: ${registrations.length} of ${count} resources declared`);
       bytes[kind] = String(registrations[0].inputs.__provider).length;
     }
   }
@@ -155,7 +167,11 @@ async function throttledScale(program: string): Promise<{ rows: Row[]; reports: 
   const results = {} as Record<Kind, { ok: number; failed: number; requests: number; wall: number; throttled: number }>;
   const reports = {} as Record<Kind, DeploymentReport>;
   for (const kind of KINDS) {
-    const emulator = await startEmulator({ views: views(count), credentials: [CREDENTIALS], faults: { requestsPerSecond: rate } });
+    const emulator = await startEmulator({
+      views: views(count),
+      credentials: [CREDENTIALS],
+      faults: { requestsPerSecond: rate },
+    });
     try {
       const report = await deploy(program, kind, count, emulator, { waitForCompletion: "false" });
       const created = report.steps.filter((s) => s.op === "create");
@@ -213,9 +229,21 @@ async function waiting(program: string): Promise<Row[]> {
   for (const duration of durations) {
     // Each run takes about 2.5 real seconds, whatever its emulated duration.
     const scale = Math.max(1, duration / 2_500);
-    const emulator = await startEmulator({ views: views(1), credentials: [CREDENTIALS], clockScale: scale, runDurationMs: duration });
+    const emulator = await startEmulator({
+      views: views(1),
+      credentials: [CREDENTIALS],
+      clockScale: scale,
+      runDurationMs: duration,
+    });
     try {
-      const report = await deploy(program, "ours", 1, emulator, { waitForCompletion: "true", timeoutMinutes: "1440" }, scale);
+      const report = await deploy(
+        program,
+        "ours",
+        1,
+        emulator,
+        { waitForCompletion: "true", timeoutMinutes: "1440" },
+        scale,
+      );
       if (!report.ok) throw new Error(`waiting for a ${duration} ms run failed: ${report.steps[0]?.error}`);
       const [run] = emulator.runs();
       const toEmulated = (real: number) => emulator.clockOrigin + (real - emulator.clockOrigin) * scale;
@@ -256,7 +284,12 @@ async function memory(program: string): Promise<Row[]> {
   const peak = {} as Record<Kind, number>;
   for (const kind of KINDS) {
     // Runs of two emulated minutes at 100x: every resource is waiting at once for about a second.
-    const emulator = await startEmulator({ views: views(count), credentials: [CREDENTIALS], clockScale: 100, runDurationMs: 120_000 });
+    const emulator = await startEmulator({
+      views: views(count),
+      credentials: [CREDENTIALS],
+      clockScale: 100,
+      runDurationMs: 120_000,
+    });
     try {
       const report = await deploy(program, kind, count, emulator, { waitForCompletion: "true" }, 100);
       if (!report.ok) throw new Error(`${kind}: ${report.steps.find((s) => !s.ok)?.error}`);
@@ -285,7 +318,10 @@ function formatDuration(ms: number): string {
 function table(rows: Row[]): string {
   const header = "| Figure | pulumi-glue-mv-refresh | baseline | ratio | goal | met |\n|---|---|---|---|---|---|";
   const mark = (met: boolean | undefined) => (met === undefined ? "" : met ? "yes" : "**no**");
-  return [header, ...rows.map((r) => `| ${r.figure} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${mark(r.met)} |`)].join("\n");
+  return [
+    header,
+    ...rows.map((r) => `| ${r.figure} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.goal} | ${mark(r.met)} |`),
+  ].join("\n");
 }
 
 function machine(): string {
@@ -316,7 +352,7 @@ async function main(): Promise<void> {
       });
       providers[kind] = String(first.inputs.__provider);
     }
-    const sections: Array<[string, () => Promise<Row[]>]> = [
+    const sections: [string, () => Promise<Row[]>][] = [
       ["1. serialization", () => serialization(program)],
       ["2. cold start", () => coldStart(program, providers)],
       ["3. throttled scale", async () => (await throttledScale(program)).rows],

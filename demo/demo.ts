@@ -14,7 +14,14 @@ const CLOCK_SCALE = 600;
 const VIEW = { databaseName: "sales", tableName: "daily_totals_mv" };
 const CREDENTIALS = { accessKeyId: "AKIAEMULATORDEMO0001", secretAccessKey: "demo-secret-access-key" };
 
-const SYMBOLS: Record<string, string> = { create: "+", update: "~", replace: "+-", same: " ", delete: "-", refresh: "~" };
+const SYMBOLS: Record<string, string> = {
+  create: "+",
+  update: "~",
+  replace: "+-",
+  same: " ",
+  delete: "-",
+  refresh: "~",
+};
 
 function printReport(title: string, report: DeploymentReport): void {
   const seconds = ((report.timing.end - report.timing.start) / 1000).toFixed(1);
@@ -26,7 +33,8 @@ function printReport(title: string, report: DeploymentReport): void {
     console.log(`  ${SYMBOLS[step.op]} ${step.name}: ${step.op}${step.ok ? "" : " FAILED"}`);
     if (step.error) console.log(`    error: ${step.error}`);
     if (step.ok && step.outputs?.runId) {
-      console.log(`    runId=${String(step.outputs.runId)} status=${String(step.outputs.status)} refreshType=${String(step.outputs.refreshType)}`);
+      const { runId, status, refreshType } = step.outputs as Record<string, string>;
+      console.log(`    runId=${runId} status=${status} refreshType=${refreshType}`);
     }
   }
   console.log(`  ${report.ok ? "succeeded" : "FAILED"} in ${seconds}s`);
@@ -41,8 +49,15 @@ function printRuns(runs: EmulatedRun[]): void {
 }
 
 async function main(): Promise<void> {
-  const emulator = await startEmulator({ views: [VIEW], clockScale: CLOCK_SCALE, runDurationMs: 5 * 60_000, credentials: [CREDENTIALS] });
-  console.log(`Glue emulator on ${emulator.endpoint} (account ${emulator.accountId}); a 5-minute refresh takes ${300_000 / CLOCK_SCALE} ms`);
+  const emulator = await startEmulator({
+    views: [VIEW],
+    clockScale: CLOCK_SCALE,
+    runDurationMs: 5 * 60_000,
+    credentials: [CREDENTIALS],
+  });
+  console.log(
+    `Glue emulator on ${emulator.endpoint} (account ${emulator.accountId}); a 5-minute refresh takes ${300_000 / CLOCK_SCALE} ms`,
+  );
   const engine = new Engine({
     projectDir: path.resolve(__dirname, "..", ".."),
     typeCheck: true,
@@ -58,7 +73,11 @@ async function main(): Promise<void> {
       GLUE_MV_REFRESH_CLOCK_ORIGIN: String(emulator.clockOrigin),
     },
   });
-  const config = (schemaVersion: number) => ({ "aws:region": "us-east-1", glueEndpoint: emulator.endpoint, schemaVersion: String(schemaVersion) });
+  const config = (schemaVersion: number) => ({
+    "aws:region": "us-east-1",
+    glueEndpoint: emulator.endpoint,
+    schemaVersion: String(schemaVersion),
+  });
   let failed = 0;
   const deploy = async (title: string, run: () => Promise<DeploymentReport>, expectOk: boolean) => {
     const report = await run();
@@ -74,8 +93,15 @@ async function main(): Promise<void> {
     await deploy("pulumi up #5: the same program again, after fixing the source table", () => engine.up(), true);
     await deploy("pulumi refresh", () => engine.refresh(), true);
     printRuns(emulator.runs(VIEW));
-    const calls = emulator.requests.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.operation]: (acc[r.operation] ?? 0) + 1 }), {});
-    console.log(`\nAWS requests: ${Object.entries(calls).map(([op, n]) => `${op} ${n}`).join(", ")}`);
+    const calls = emulator.requests.reduce<Record<string, number>>(
+      (acc, r) => ({ ...acc, [r.operation]: (acc[r.operation] ?? 0) + 1 }),
+      {},
+    );
+    console.log(
+      `\nAWS requests: ${Object.entries(calls)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(", ")}`,
+    );
   } finally {
     await emulator.close();
   }

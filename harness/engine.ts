@@ -45,7 +45,12 @@ export interface DeploymentReport {
   /** Everything the provider host printed during the deployment. */
   readonly hostOutput: HostLine[];
   /** Epoch ms: deployment start, host spawned, host listening, end. */
-  readonly timing: { readonly start: number; readonly hostSpawned?: number; readonly hostReady?: number; readonly end: number };
+  readonly timing: {
+    readonly start: number;
+    readonly hostSpawned?: number;
+    readonly hostReady?: number;
+    readonly end: number;
+  };
   /** The provider host's process id, for tests that measure or signal it. */
   readonly hostPid?: number;
   /** The provider host's peak resident memory over the deployment, in bytes, where the OS tells. */
@@ -85,7 +90,7 @@ const isDynamic = (type: string) => type.startsWith("pulumi-nodejs:dynamic");
 
 /** Runs `limit` tasks at a time, keeping results in order. */
 async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -108,7 +113,10 @@ export class Engine {
   private config: Record<string, string>;
 
   constructor(readonly options: EngineOptions) {
-    const yaml = loadYaml(readFileSync(path.join(options.projectDir, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
+    const yaml = loadYaml(readFileSync(path.join(options.projectDir, "Pulumi.yaml"), "utf8")) as {
+      name: string;
+      main?: string;
+    };
     this.project = yaml.name;
     this.program = yaml.main ?? ".";
     this.config = this.qualify(options.config ?? {});
@@ -124,7 +132,9 @@ export class Engine {
   }
 
   private qualify(config: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${this.project}:${k}`, v]));
+    return Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${this.project}:${k}`, v]),
+    );
   }
 
   private urn(type: string, name: string): string {
@@ -156,10 +166,13 @@ export class Engine {
   ): Promise<DeploymentReport> {
     const start = Date.now();
     const starting = ProviderHost.start({ projectDir: this.options.projectDir, env: this.options.hostEnv });
-    const [host, prepared] = await Promise.all([starting, prepare.catch(async (error: unknown) => {
-      await (await starting).close();
-      throw error;
-    })]);
+    const [host, prepared] = await Promise.all([
+      starting,
+      prepare.catch(async (error: unknown) => {
+        await (await starting).close();
+        throw error;
+      }),
+    ]);
     let steps: Step[];
     let hostPeakRssBytes: number | undefined;
     try {
@@ -207,9 +220,10 @@ export class Engine {
         steps.push(step);
         if (!step.ok) next.set(gone.urn, gone);
       }
-      this.state = [...registrations.map((r) => next.get(this.urn(r.type, r.name))), ...removed.map((r) => next.get(r.urn))].filter(
-        (r): r is ResourceState => r !== undefined,
-      );
+      this.state = [
+        ...registrations.map((r) => next.get(this.urn(r.type, r.name))),
+        ...removed.map((r) => next.get(r.urn)),
+      ].filter((r): r is ResourceState => r !== undefined);
       return steps;
     });
   }
@@ -236,11 +250,23 @@ export class Engine {
       try {
         const created = await host.create(urn, inputs);
         const state = { urn, type: reg.type, name: reg.name, id: created.id, inputs, outputs: created.properties };
-        return { step: { ...base, op, ok: true, outputs: created.properties, finishedAt: Date.now() }, state, replacedOld: op === "replace" };
+        return {
+          step: { ...base, op, ok: true, outputs: created.properties, finishedAt: Date.now() },
+          state,
+          replacedOld: op === "replace",
+        };
       } catch (error) {
         const partial = error instanceof ProviderCallError ? error.partial : undefined;
         const state = partial
-          ? { urn, type: reg.type, name: reg.name, id: partial.id, inputs, outputs: partial.properties, initErrors: partial.reasons }
+          ? {
+              urn,
+              type: reg.type,
+              name: reg.name,
+              id: partial.id,
+              inputs,
+              outputs: partial.properties,
+              initErrors: partial.reasons,
+            }
           : op === "replace"
             ? prior
             : undefined;
@@ -259,7 +285,10 @@ export class Engine {
     const changed = diff.changes === "some" || (diff.changes === "unknown" && !sameJson(prior.inputs, inputs));
     // The engine always updates a resource whose last operation left it with init errors.
     if (!changed && !prior.initErrors?.length) {
-      return { step: { ...base, op: "same", ok: true, outputs: prior.outputs, finishedAt: Date.now() }, state: { ...prior, inputs } };
+      return {
+        step: { ...base, op: "same", ok: true, outputs: prior.outputs, finishedAt: Date.now() },
+        state: { ...prior, inputs },
+      };
     }
     try {
       const outputs = await host.update(urn, prior.id, prior.outputs, inputs, prior.inputs);
@@ -270,16 +299,35 @@ export class Engine {
     } catch (error) {
       const partial = error instanceof ProviderCallError ? error.partial : undefined;
       const state = partial
-        ? { urn, type: reg.type, name: reg.name, id: prior.id, inputs, outputs: partial.properties, initErrors: partial.reasons }
+        ? {
+            urn,
+            type: reg.type,
+            name: reg.name,
+            id: prior.id,
+            inputs,
+            outputs: partial.properties,
+            initErrors: partial.reasons,
+          }
         : prior;
       return fail("update", error, state);
     }
   }
 
   /** Resources of other providers (e.g. @pulumi/aws) are mocked: their outputs are their inputs. */
-  private deployMocked(urn: string, reg: Registration, prior: ResourceState | undefined): { step: Step; state: ResourceState } {
+  private deployMocked(
+    urn: string,
+    reg: Registration,
+    prior: ResourceState | undefined,
+  ): { step: Step; state: ResourceState } {
     const op: StepOp = !prior ? "create" : sameJson(prior.inputs, reg.inputs) ? "same" : "update";
-    const state = { urn, type: reg.type, name: reg.name, id: prior?.id ?? `${reg.name}-id`, inputs: reg.inputs, outputs: reg.inputs };
+    const state = {
+      urn,
+      type: reg.type,
+      name: reg.name,
+      id: prior?.id ?? `${reg.name}-id`,
+      inputs: reg.inputs,
+      outputs: reg.inputs,
+    };
     return { step: { urn, name: reg.name, op, ok: true, outputs: reg.inputs, finishedAt: Date.now() }, state };
   }
 
@@ -304,11 +352,16 @@ export class Engine {
         try {
           if (!isDynamic(reg.type)) return { ...base, ...this.deployMocked(urn, reg, prior).step };
           const check = await host.check(urn, prior?.inputs ?? {}, reg.inputs);
-          if (check.failures.length > 0) throw new Error(check.failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
+          if (check.failures.length > 0)
+            throw new Error(check.failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
           if (!prior) return { ...base, op: "create", ok: true, finishedAt: Date.now() };
           const diff = await host.diff(urn, prior.id, prior.outputs, check.inputs, prior.inputs);
           const op: StepOp =
-            diff.replaces.length > 0 ? "replace" : diff.changes === "some" || prior.initErrors?.length ? "update" : "same";
+            diff.replaces.length > 0
+              ? "replace"
+              : diff.changes === "some" || prior.initErrors?.length
+                ? "update"
+                : "same";
           return { ...base, op, ok: true, finishedAt: Date.now() };
         } catch (error) {
           return { ...base, op: prior ? "update" : "create", ok: false, error: message(error), finishedAt: Date.now() };
@@ -325,7 +378,9 @@ export class Engine {
         if (!isDynamic(resource.type)) return { ...base, ok: true, outputs: resource.outputs, finishedAt: Date.now() };
         try {
           const read = await host.read(resource.urn, resource.id, resource.outputs, resource.inputs);
-          this.state = this.state.map((r) => (r.urn === resource.urn ? { ...r, id: read.id, outputs: read.properties } : r));
+          this.state = this.state.map((r) =>
+            r.urn === resource.urn ? { ...r, id: read.id, outputs: read.properties } : r,
+          );
           return { ...base, ok: true, outputs: read.properties, finishedAt: Date.now() };
         } catch (error) {
           return { ...base, ok: false, error: message(error), finishedAt: Date.now() };

@@ -41,7 +41,7 @@ export class ProviderCallError extends Error {
 
 export interface CheckResult {
   readonly inputs: Props;
-  readonly failures: ReadonlyArray<{ property: string; reason: string }>;
+  readonly failures: readonly { property: string; reason: string }[];
 }
 
 export interface DiffResult {
@@ -88,10 +88,14 @@ export class ProviderHost {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const lines: HostLine[] = [];
-    const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
-    readline.createInterface({ input: child.stderr! }).on("line", (text) => lines.push({ time: Date.now(), stream: "stderr", text }));
+    const exited = new Promise<number | string | null>((resolve) =>
+      child.on("exit", (code, signal) => resolve(signal ?? code)),
+    );
+    readline
+      .createInterface({ input: child.stderr })
+      .on("line", (text) => lines.push({ time: Date.now(), stream: "stderr", text }));
     const port = await new Promise<number>((resolve, reject) => {
-      const stdout = readline.createInterface({ input: child.stdout! });
+      const stdout = readline.createInterface({ input: child.stdout });
       let seenPort = false;
       stdout.on("line", (text) => {
         if (!seenPort && /^\d+$/.test(text.trim())) {
@@ -102,10 +106,15 @@ export class ProviderHost {
         }
       });
       void exited.then((code) =>
-        reject(new Error(`the provider host exited (${code}) before it listened: ${lines.map((l) => l.text).join("\n")}`)),
+        reject(
+          new Error(`the provider host exited (${code}) before it listened: ${lines.map((l) => l.text).join("\n")}`),
+        ),
       );
     });
-    const client = new proto.providerGrpc.ResourceProviderClient(`127.0.0.1:${port}`, proto.grpc.credentials.createInsecure());
+    const client = new proto.providerGrpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      proto.grpc.credentials.createInsecure(),
+    );
     return new ProviderHost(proto, child, client, exited, lines, startedAt, Date.now());
   }
 
@@ -120,8 +129,15 @@ export class ProviderHost {
 
   private call<Req, Res>(method: string, request: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
-      const fn = (this.client as unknown as Record<string, (r: Req, cb: (e: grpcTypes.ServiceError | null, r: Res) => void) => void>)[method];
-      fn.call(this.client, request, (error, response) => (error ? reject(this.providerError(error)) : resolve(response)));
+      const fn = (
+        this.client as unknown as Record<
+          string,
+          (r: Req, cb: (e: grpcTypes.ServiceError | null, r: Res) => void) => void
+        >
+      )[method];
+      fn.call(this.client, request, (error, response) =>
+        error ? reject(this.providerError(error)) : resolve(response),
+      );
     });
   }
 
@@ -135,7 +151,7 @@ export class ProviderHost {
         const failed = this.proto.provider.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
         return new ProviderCallError(error.details, {
           id: failed.getId(),
-          properties: (failed.getProperties()?.toJavaScript() ?? {}) as Props,
+          properties: failed.getProperties()?.toJavaScript() ?? {},
           reasons: failed.getReasonsList(),
         });
       }
@@ -160,7 +176,7 @@ export class ProviderHost {
     request.setNews(this.struct(news));
     const response = await this.call<unknown, providerTypes.CheckResponse>("check", request);
     return {
-      inputs: (response.getInputs()?.toJavaScript() ?? {}) as Props,
+      inputs: response.getInputs()?.toJavaScript() ?? {},
       failures: response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
     };
   }
@@ -187,7 +203,7 @@ export class ProviderHost {
     request.setUrn(urn);
     request.setProperties(this.struct(properties));
     const response = await this.call<unknown, providerTypes.CreateResponse>("create", request);
-    return { id: response.getId(), properties: (response.getProperties()?.toJavaScript() ?? {}) as Props };
+    return { id: response.getId(), properties: response.getProperties()?.toJavaScript() ?? {} };
   }
 
   async update(urn: string, id: string, olds: Props, news: Props, oldInputs: Props): Promise<Props> {
@@ -198,7 +214,7 @@ export class ProviderHost {
     request.setNews(this.struct(news));
     request.setOldInputs(this.struct(oldInputs));
     const response = await this.call<unknown, providerTypes.UpdateResponse>("update", request);
-    return (response.getProperties()?.toJavaScript() ?? {}) as Props;
+    return response.getProperties()?.toJavaScript() ?? {};
   }
 
   async read(urn: string, id: string, properties: Props, inputs: Props): Promise<{ id: string; properties: Props }> {
@@ -208,7 +224,7 @@ export class ProviderHost {
     request.setProperties(this.struct(properties));
     request.setInputs(this.struct(inputs));
     const response = await this.call<unknown, providerTypes.ReadResponse>("read", request);
-    return { id: response.getId(), properties: (response.getProperties()?.toJavaScript() ?? {}) as Props };
+    return { id: response.getId(), properties: response.getProperties()?.toJavaScript() ?? {} };
   }
 
   async delete(urn: string, id: string, properties: Props, oldInputs: Props): Promise<void> {

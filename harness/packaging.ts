@@ -8,9 +8,18 @@ import { tmpdir } from "os";
 import * as path from "path";
 
 /** The repository root, from these sources or from their compiled copy in build/. */
-const root = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")].find((dir) => existsSync(path.join(dir, "Pulumi.yaml")))!;
+const root = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")].find((dir) =>
+  existsSync(path.join(dir, "Pulumi.yaml")),
+)!;
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const versionOf = (name: string) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version as string;
+const versionOf = (name: string) =>
+  (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version: string }).version;
+
+/** What `npm pack --json` says of one package. */
+interface PackResult {
+  readonly filename: string;
+  readonly files: readonly { readonly path: string }[];
+}
 
 export interface InstalledProgram {
   /** The temporary directory holding the tarball and the program; remove it when done. */
@@ -24,7 +33,9 @@ export interface InstalledProgram {
 /** Packs this package and installs it into a new program made of `files` (name -> content). */
 export function installPacked(files: Record<string, string>): InstalledProgram {
   const work = mkdtempSync(path.join(tmpdir(), "mv-refresh-package-"));
-  const [pack] = JSON.parse(execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }));
+  const [pack] = JSON.parse(
+    execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }),
+  ) as PackResult[];
   const dir = path.join(work, "program");
   mkdirSync(dir);
   writeFileSync(
@@ -41,5 +52,5 @@ export function installPacked(files: Record<string, string>): InstalledProgram {
   );
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
   execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir });
-  return { work, dir, packed: pack.files.map((f: { path: string }) => f.path) };
+  return { work, dir, packed: pack.files.map((f) => f.path) };
 }

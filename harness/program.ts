@@ -36,9 +36,10 @@ export interface ProgramOptions {
 }
 
 /** The runner script, beside these sources or, from their compiled copy in build/, in the sources. */
-const RUNNER = [path.join(__dirname, "run-program.js"), path.join(__dirname, "..", "..", "harness", "run-program.js")].find(
-  (candidate) => existsSync(candidate),
-)!;
+const RUNNER = [
+  path.join(__dirname, "run-program.js"),
+  path.join(__dirname, "..", "..", "harness", "run-program.js"),
+].find((candidate) => existsSync(candidate))!;
 
 export async function runProgram(options: ProgramOptions): Promise<Registration[]> {
   const work = mkdtempSync(path.join(tmpdir(), "harness-program-"));
@@ -66,13 +67,16 @@ export async function runProgram(options: ProgramOptions): Promise<Registration[
       PULUMI_CONFIG: JSON.stringify(options.config),
     };
     const stderr = await new Promise<string>((resolve) => {
-      execFile(process.execPath, [RUNNER], { env, cwd: options.projectDir, maxBuffer: 64 * 1024 * 1024 }, (_error, _stdout, err) =>
-        resolve(err),
+      execFile(
+        process.execPath,
+        [RUNNER],
+        { env, cwd: options.projectDir, maxBuffer: 64 * 1024 * 1024 },
+        (_error, _stdout, err) => resolve(err),
       );
     });
     let result: { registrations: Registration[]; error?: string };
     try {
-      result = JSON.parse(readFileSync(resultFile, "utf8"));
+      result = JSON.parse(readFileSync(resultFile, "utf8")) as typeof result;
     } catch {
       throw new Error(`the program ${options.program} did not run: ${stderr}`);
     }

@@ -33,7 +33,7 @@ function differs(old: unknown, next: unknown): boolean {
 
 /** Old state written by any version of this provider, with the defaults of its time filled in. */
 function oldSetting<K extends keyof typeof DEFAULTS>(olds: RefreshState, key: K): RefreshState[K] {
-  return (olds[key] ?? DEFAULTS[key]) as RefreshState[K];
+  return olds[key] ?? DEFAULTS[key];
 }
 
 /**
@@ -45,7 +45,8 @@ export function planChange(olds: RefreshState, news: ResolvedSettings): ChangePl
   const replaced = IDENTITY_PROPERTIES.filter((p) => news[p] === UNKNOWN || news[p] !== olds[p]);
   if (replaced.length > 0) return { kind: "replace", properties: replaced };
 
-  if (differs(oldSetting(olds, "fullRefresh"), news.fullRefresh)) return { kind: "refresh", reason: "fullRefresh changed" };
+  if (differs(oldSetting(olds, "fullRefresh"), news.fullRefresh))
+    return { kind: "refresh", reason: "fullRefresh changed" };
   if (differs(olds.triggers ?? {}, news.triggers)) return { kind: "refresh", reason: "triggers changed" };
 
   if (oldSetting(olds, "waitForCompletion") && olds.status !== "SUCCEEDED") {

@@ -47,13 +47,15 @@ export function describeAwsError(operation: string, subject: string, error: unkn
   const errorName = e.code && (!e.name || e.name === "Error") ? e.code : (e.name ?? "Error");
   const requestId = e.$metadata?.requestId;
   let message =
-    `${operation} for ${subject} failed: ${errorName}: ${oneLine(e.message || "(no message)")}` +
+    `${operation} for ${subject} failed: ${errorName}: ${oneLine(e.message ?? "") || "(no message)"}` +
     ` (request id ${requestId ?? "none"})`;
-  if (/AccessDenied/.test(errorName)) {
+  if (errorName.includes("AccessDenied")) {
     const action = IAM_ACTIONS[operation] ?? `the ${operation} permission`;
     message +=
       `. The caller needs IAM permission ${action}` +
-      (action.startsWith("glue:") ? "; Lake Formation grants on the view and its source tables may also be the cause" : "");
+      (action.startsWith("glue:")
+        ? "; Lake Formation grants on the view and its source tables may also be the cause"
+        : "");
   }
   return new AwsCallError(message, errorName, operation, requestId, e.$metadata?.httpStatusCode, { cause: error });
 }

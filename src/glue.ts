@@ -22,7 +22,11 @@ export interface AwsTarget {
   readonly region: string;
   readonly endpoint?: string;
   readonly profile?: string;
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+  };
 }
 
 /** A materialized view, fully qualified. */
@@ -32,6 +36,7 @@ export interface ViewRef {
   readonly tableName: string;
 }
 
+/** Where a refresh run is in its life, as Glue reports it. */
 export type RunStatus = "STARTING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "STOPPED";
 
 /** What we keep of a MaterializedViewRefreshTaskRun. */
@@ -95,7 +100,7 @@ function stsClient(target: AwsTarget): STSClient {
  */
 async function paced<T>(target: AwsTarget, clock: Clock, call: () => Promise<T>): Promise<T> {
   let perTarget = pacers.get(clock);
-  if (!perTarget) pacers.set(clock, (perTarget = new Map()));
+  if (!perTarget) pacers.set(clock, (perTarget = new Map<string, AdaptivePacer>()));
   const pacer = cached(perTarget, target, () => new AdaptivePacer(clock));
   await pacer.acquire();
   try {
@@ -111,7 +116,7 @@ async function paced<T>(target: AwsTarget, clock: Clock, call: () => Promise<T>)
 function toRun(run: MaterializedViewRefreshTaskRun | undefined, fallbackId: string): RefreshRun {
   return {
     runId: run?.MaterializedViewRefreshTaskRunId ?? fallbackId,
-    status: (run?.Status ?? "STARTING") as RunStatus,
+    status: run?.Status ?? "STARTING",
     startTime: run?.StartTime ?? run?.CreationTime,
     endTime: run?.EndTime,
     refreshType: run?.RefreshType,
@@ -138,11 +143,19 @@ export const CLOCK_SKEW_MARGIN_MS = 5_000;
  * connection, timeout, 5xx), the next attempt first looks for a run started since that attempt
  * was sent and takes it as ours, so that a lost answer never starts a second refresh.
  */
-export async function startRun(target: AwsTarget, view: ViewRef, fullRefresh: boolean, context: RetryContext): Promise<StartResult> {
+export async function startRun(
+  target: AwsTarget,
+  view: ViewRef,
+  fullRefresh: boolean,
+  context: RetryContext,
+): Promise<StartResult> {
   let uncertainSince: number | undefined;
   return retrying(async (): Promise<StartResult> => {
     if (uncertainSince !== undefined) {
-      const mine = newestStartedSince(await listRunsOnce(target, view, context.clock), uncertainSince - CLOCK_SKEW_MARGIN_MS);
+      const mine = newestStartedSince(
+        await listRunsOnce(target, view, context.clock),
+        uncertainSince - CLOCK_SKEW_MARGIN_MS,
+      );
       if (mine) return { recovered: mine };
     }
     const sentAt = context.clock.now();
@@ -170,15 +183,28 @@ export async function startRun(target: AwsTarget, view: ViewRef, fullRefresh: bo
 }
 
 /** The run's current record, or undefined when Glue no longer knows the run. */
-export function getRun(target: AwsTarget, view: ViewRef, runId: string, context: RetryContext): Promise<RefreshRun | undefined> {
+export function getRun(
+  target: AwsTarget,
+  view: ViewRef,
+  runId: string,
+  context: RetryContext,
+): Promise<RefreshRun | undefined> {
   return retrying(() => getRunOnce(target, view, runId, context.clock), context);
 }
 
-async function getRunOnce(target: AwsTarget, view: ViewRef, runId: string, clock: Clock): Promise<RefreshRun | undefined> {
+async function getRunOnce(
+  target: AwsTarget,
+  view: ViewRef,
+  runId: string,
+  clock: Clock,
+): Promise<RefreshRun | undefined> {
   try {
     const out = await paced(target, clock, () =>
       glueClient(target).send(
-        new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: view.catalogId, MaterializedViewRefreshTaskRunId: runId }),
+        new GetMaterializedViewRefreshTaskRunCommand({
+          CatalogId: view.catalogId,
+          MaterializedViewRefreshTaskRunId: runId,
+        }),
       ),
     );
     return toRun(out.MaterializedViewRefreshTaskRun, runId);
@@ -218,12 +244,19 @@ async function listRunsOnce(target: AwsTarget, view: ViewRef, clock: Clock): Pro
 }
 
 const startedAt = (run: RefreshRun) => run.startTime?.getTime() ?? 0;
-const newest = (runs: RefreshRun[]) => runs.reduce<RefreshRun | undefined>((a, b) => (!a || startedAt(b) > startedAt(a) ? b : a), undefined);
+const newest = (runs: RefreshRun[]) =>
+  runs.reduce<RefreshRun | undefined>((a, b) => (!a || startedAt(b) > startedAt(a) ? b : a), undefined);
 const newestStartedSince = (runs: RefreshRun[], since: number) => newest(runs.filter((r) => startedAt(r) >= since));
 
 /** The view's run in progress (STARTING or RUNNING), if any. */
-export async function findActiveRun(target: AwsTarget, view: ViewRef, context: RetryContext): Promise<RefreshRun | undefined> {
-  return newest((await retrying(() => listRunsOnce(target, view, context.clock), context)).filter((r) => isActive(r.status)));
+export async function findActiveRun(
+  target: AwsTarget,
+  view: ViewRef,
+  context: RetryContext,
+): Promise<RefreshRun | undefined> {
+  return newest(
+    (await retrying(() => listRunsOnce(target, view, context.clock), context)).filter((r) => isActive(r.status)),
+  );
 }
 
 export type StopResult = "stopping" | "notRunning";

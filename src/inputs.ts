@@ -3,8 +3,9 @@
  * Pure functions only; nothing here talks to AWS.
  */
 
-/** What to do when the view already has a refresh run in progress. */
+/** The answers to a refresh already in progress: wait for it, stop it, adopt it, or fail. */
 export const IF_RUNNING_POLICIES = ["wait", "stop", "adopt", "fail"] as const;
+/** What to do when the view already has a refresh run in progress. */
 export type IfRunningPolicy = (typeof IF_RUNNING_POLICIES)[number];
 
 /** The sentinel Pulumi puts in place of values that are not known yet (during preview). */
@@ -89,10 +90,7 @@ function isServiceName(value: unknown): boolean {
   for (const char of value) {
     const code = char.codePointAt(0)!;
     const allowed =
-      code === 0x09 ||
-      (code >= 0x20 && code <= 0xd7ff) ||
-      (code >= 0xe000 && code <= 0xfffd) ||
-      code >= 0x10000;
+      code === 0x09 || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || code >= 0x10000;
     if (!allowed) return false;
     length++;
   }
@@ -153,7 +151,7 @@ const RULES: Record<keyof RefreshInputs, Rule> = {
   quiet: boolean,
 };
 
-const REQUIRED: ReadonlyArray<keyof RefreshInputs> = ["databaseName", "tableName"];
+const REQUIRED: readonly (keyof RefreshInputs)[] = ["databaseName", "tableName"];
 
 /** Properties Pulumi itself adds to a dynamic resource's inputs. */
 const ENGINE_PROPERTIES = new Set(["__provider"]);
@@ -173,7 +171,10 @@ export function validateInputs(news: Record<string, unknown>): InputFailure[] {
     if (ENGINE_PROPERTIES.has(property) || value === UNKNOWN) continue;
     if (!Object.prototype.hasOwnProperty.call(RULES, property)) {
       const known = Object.keys(RULES).filter((p) => p !== "resourceName");
-      failures.push({ property, reason: `${shorten(property)} is not a property of MaterializedViewRefresh (known: ${known.join(", ")})` });
+      failures.push({
+        property,
+        reason: `${shorten(property)} is not a property of MaterializedViewRefresh (known: ${known.join(", ")})`,
+      });
       continue;
     }
     if (value === undefined || value === null) continue;

@@ -133,7 +133,8 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   const say = (s: Pick<ResolvedSettings, "resourceName" | "databaseName" | "tableName" | "quiet">, text: string) => {
     if (!s.quiet) print(`${s.resourceName} (${s.databaseName}.${s.tableName}): ${text}`);
   };
-  const subject = (s: ResolvedSettings) => `MaterializedViewRefresh "${s.resourceName}" (${s.databaseName}.${s.tableName})`;
+  const subject = (s: ResolvedSettings) =>
+    `MaterializedViewRefresh "${s.resourceName}" (${s.databaseName}.${s.tableName})`;
   const interrupted = (s: ResolvedSettings) =>
     new Error(`${subject(s)}: interrupted (the provider host was told to stop) before a refresh was started`);
 
@@ -173,7 +174,10 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
         return { runId: started.runId, status: "STARTING", startTime: new Date(clock.now()) };
       }
       if ("recovered" in started) {
-        say(s, `recognised refresh run ${started.recovered.runId}, started by an earlier attempt whose answer was lost`);
+        say(
+          s,
+          `recognised refresh run ${started.recovered.runId}, started by an earlier attempt whose answer was lost`,
+        );
         return started.recovered;
       }
       const active = await findActiveRun(target, view, context);
@@ -195,11 +199,19 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
           return active;
         case "stop": {
           const stop = await stopRun(target, view, context);
-          say(s, stop === "stopping" ? `stopping refresh run ${active.runId} to start a new one` : `refresh run ${active.runId} ended before it could be stopped`);
+          say(
+            s,
+            stop === "stopping"
+              ? `stopping refresh run ${active.runId} to start a new one`
+              : `refresh run ${active.runId} ended before it could be stopped`,
+          );
           break;
         }
         case "wait":
-          say(s, `waiting for refresh run ${active.runId}, already ${active.status}${since}, before starting a new one`);
+          say(
+            s,
+            `waiting for refresh run ${active.runId}, already ${active.status}${since}, before starting a new one`,
+          );
           break;
       }
       const other = await settle(s, target, active, context);
@@ -214,10 +226,17 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   }
 
   /** Starts (or adopts) a run and, when asked, waits for its outcome. */
-  async function refresh(s: ResolvedSettings, target: AwsTarget, id: string, context: RetryContext): Promise<RefreshState> {
+  async function refresh(
+    s: ResolvedSettings,
+    target: AwsTarget,
+    id: string,
+    context: RetryContext,
+  ): Promise<RefreshState> {
     const began = clock.now();
     const run = await startOwnRun(s, target, context);
-    return s.waitForCompletion ? outcome(s, target, id, run, context, began) : buildState(s, runFields(run, new Date(began)));
+    return s.waitForCompletion
+      ? outcome(s, target, id, run, context, began)
+      : buildState(s, runFields(run, new Date(began)));
   }
 
   /**
@@ -275,7 +294,8 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
       say(s, `starting a new refresh: refresh run ${olds.runId} ${run ? `ended ${run.status}` : "is unknown to Glue"}`);
       return refresh(s, target, id, context);
     }
-    if (run.status === "SUCCEEDED" || !s.waitForCompletion) return buildState(s, runFields(run, new Date(olds.startedAt)));
+    if (run.status === "SUCCEEDED" || !s.waitForCompletion)
+      return buildState(s, runFields(run, new Date(olds.startedAt)));
     say(s, `waiting again for refresh run ${run.runId}, still ${run.status}`);
     return outcome(s, target, id, run, context, clock.now());
   }
@@ -289,7 +309,11 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
 
   return {
     async configure(req) {
-      const get = (key: string) => req.config.get(key) || undefined;
+      const get = (key: string) => {
+        const value = req.config.get(key);
+        // An empty value in stack config means "not set".
+        return value === "" ? undefined : value;
+      };
       const accessKeyId = get("aws:accessKey");
       const secretAccessKey = get("aws:secretKey");
       stack = compact({
@@ -335,7 +359,9 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
       const plan = planChange(olds, settings);
       switch (plan.kind) {
         case "replace":
-          throw new Error(`${subject(settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`);
+          throw new Error(
+            `${subject(settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`,
+          );
         case "refresh":
           say(settings, `starting a new refresh: ${plan.reason}`);
           return { outs: await keepingProvider(news, refresh(settings, target, id, context)) };

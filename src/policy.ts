@@ -25,15 +25,21 @@ export interface RefreshPolicyOptions {
 
 /** One statement of an IAM policy document. */
 export interface RefreshPolicyStatement {
+  /** What the statement is for. */
   Sid: string;
+  /** Always "Allow". */
   Effect: "Allow";
+  /** The IAM actions allowed. */
   Action: string[];
+  /** The resources they are allowed on. */
   Resource: string | string[];
 }
 
 /** An IAM policy document, usable as `aws.iam.Policy`'s `policy` (or with JSON.stringify). */
 export interface RefreshPolicyDocument {
+  /** The IAM policy language version. */
   Version: "2012-10-17";
+  /** The statements: Glue refresh actions, and STS when a catalog id defaults. */
   Statement: RefreshPolicyStatement[];
 }
 
@@ -64,7 +70,12 @@ export function refreshPolicy(options: RefreshPolicyOptions = {}): RefreshPolicy
     },
   ];
   if (options.defaultCatalogId ?? true) {
-    statements.push({ Sid: "ResolveDefaultCatalogId", Effect: "Allow", Action: ["sts:GetCallerIdentity"], Resource: "*" });
+    statements.push({
+      Sid: "ResolveDefaultCatalogId",
+      Effect: "Allow",
+      Action: ["sts:GetCallerIdentity"],
+      Resource: "*",
+    });
   }
   return { Version: "2012-10-17", Statement: statements };
 }

@@ -9,11 +9,15 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { RefreshLifecycle } from "./lifecycle";
+import type { RefreshInputs } from "./inputs";
+import type { RefreshState } from "./state";
 
 /** The package's deploy-time entry point, resolved from the Pulumi program's directory. */
 function lifecycle(): RefreshLifecycle {
   const entry = "pulumi-glue-mv-refresh/lifecycle";
   try {
+    // By name, not by path: the provider host resolves it from the program's node_modules.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require(entry) as typeof import("./lifecycle")).lifecycle;
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
@@ -21,19 +25,21 @@ function lifecycle(): RefreshLifecycle {
     throw new Error(
       `MaterializedViewRefresh: cannot load ${entry} from ${process.cwd()}; ` +
         "install pulumi-glue-mv-refresh in the Pulumi program's directory (npm install pulumi-glue-mv-refresh)",
+      { cause: error },
     );
   }
 }
 
-const refreshProvider: pulumi.dynamic.ResourceProvider = {
+const refreshProvider: pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState> = {
   configure: (req) => lifecycle().configure(req),
   check: (olds, news) => lifecycle().check(olds, news),
   diff: (id, olds, news) => lifecycle().diff(id, olds, news),
   create: (inputs) => lifecycle().create(inputs),
   read: (id, props) => lifecycle().read(id, props),
   update: (id, olds, news) => lifecycle().update(id, olds, news),
-  // A refresh cannot be undone, so deleting the resource calls nothing (and loads nothing).
-  delete: async () => {},
+  delete: async () => {
+    // A refresh cannot be undone, so deleting the resource calls nothing (and loads nothing).
+  },
 };
 
 export = refreshProvider;

@@ -150,7 +150,14 @@ export class MaterializedViewRefresh extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: MaterializedViewRefreshArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = Object.fromEntries(OUTPUTS.map((key) => [key, undefined]));
-    super(refreshProvider, name, { ...outputs, ...inputsOf(name, args), resourceName: name }, opts, "glue", "MaterializedViewRefresh");
+    super(
+      refreshProvider,
+      name,
+      { ...outputs, ...inputsOf(name, args), resourceName: name },
+      opts,
+      "glue",
+      "MaterializedViewRefresh",
+    );
   }
 }
 
@@ -160,7 +167,8 @@ function inputsOf(name: string, args: MaterializedViewRefreshArgs): Record<strin
   if (!view) {
     if (refreshOnViewChange !== undefined) throw argumentError(name, "refreshOnViewChange applies only with view");
     const missing = (["databaseName", "tableName"] as const).filter((key) => rest[key] === undefined);
-    if (missing.length > 0) throw argumentError(name, `give view, or databaseName and tableName (${missing.join(" and ")} missing)`);
+    if (missing.length > 0)
+      throw argumentError(name, `give view, or databaseName and tableName (${missing.join(" and ")} missing)`);
     return rest;
   }
   const named = (["catalogId", "databaseName", "tableName"] as const).filter((key) => rest[key] !== undefined);
@@ -170,7 +178,9 @@ function inputsOf(name: string, args: MaterializedViewRefreshArgs): Record<strin
   const triggers =
     refreshOnViewChange === false
       ? rest.triggers
-      : pulumi.all([rest.triggers ?? {}, tableDefinition(view)]).apply(([own, hash]) => ({ ...own, [DEFINITION_TRIGGER]: hash }));
+      : pulumi
+          .all([rest.triggers ?? {}, tableDefinition(view)])
+          .apply(([own, hash]) => ({ ...own, [DEFINITION_TRIGGER]: hash }));
   return {
     ...rest,
     catalogId: view.catalogId,

@@ -29,7 +29,7 @@ interface ErrorShape {
 /** The SDK's own error behind one of ours. */
 function sdkError(error: unknown): ErrorShape {
   const inner = error instanceof AwsCallError ? error.cause : error;
-  return (typeof inner === "object" && inner !== null ? inner : {}) as ErrorShape;
+  return typeof inner === "object" && inner !== null ? inner : {};
 }
 
 /** Whether another attempt may succeed. Validation, missing entities and denials never do. */

@@ -68,7 +68,7 @@ export function buildState(settings: ResolvedSettings, run: RunFields): RefreshS
   });
 }
 
-const RUN_FIELD_NAMES: ReadonlyArray<keyof RunFields> = [
+const RUN_FIELD_NAMES: readonly (keyof RunFields)[] = [
   "runId",
   "status",
   "startedAt",
@@ -86,7 +86,9 @@ export function pickRunFields(state: RefreshState): RunFields {
 
 /** A recorded state with its run fields replaced by a fresher record of the same run. */
 export function withRunFields(state: RefreshState, run: RunFields): RefreshState {
-  const settings = Object.fromEntries(Object.entries(state).filter(([k]) => !(RUN_FIELD_NAMES as string[]).includes(k)));
+  const settings = Object.fromEntries(
+    Object.entries(state).filter(([k]) => !(RUN_FIELD_NAMES as string[]).includes(k)),
+  );
   return compact({ ...settings, ...run }) as RefreshState;
 }
 

@@ -7,6 +7,20 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "./diff";
 
+/** The part of a table's storage descriptor that defines it. */
+export interface TableStorage {
+  /** The table's columns. */
+  readonly columns?: unknown;
+}
+
+/** The part of a view definition that defines its data. */
+export interface TableViewDefinition {
+  /** The view's SQL, per dialect. */
+  readonly representations?: unknown;
+  /** The tables the view reads. */
+  readonly subObjects?: unknown;
+}
+
 /** A Glue table: an `aws.glue.CatalogTable`, or any object with the same outputs. */
 export interface GlueTableLike {
   /** The Data Catalog that holds the table. */
@@ -18,7 +32,7 @@ export interface GlueTableLike {
   /** The table's region, when the object knows it (`aws.glue.CatalogTable` does). */
   readonly region?: pulumi.Input<string>;
   /** Where the table's columns are. */
-  readonly storageDescriptor?: pulumi.Input<{ readonly columns?: unknown } | undefined>;
+  readonly storageDescriptor?: pulumi.Input<TableStorage | undefined>;
   /** The table's partition keys. */
   readonly partitionKeys?: pulumi.Input<unknown>;
   /** The view's SQL as written. */
@@ -26,7 +40,7 @@ export interface GlueTableLike {
   /** The view's SQL as expanded. */
   readonly viewExpandedText?: pulumi.Input<string | undefined>;
   /** The view's definition: its SQL representations and source tables. */
-  readonly viewDefinition?: pulumi.Input<{ readonly representations?: unknown; readonly subObjects?: unknown } | undefined>;
+  readonly viewDefinition?: pulumi.Input<TableViewDefinition | undefined>;
   /** The table's parameters. */
   readonly parameters?: pulumi.Input<Record<string, string> | undefined>;
 }
@@ -61,7 +75,9 @@ export function definitionHash(definition: {
   subObjects?: unknown;
   parameters?: Record<string, string>;
 }): string {
-  const parameters = Object.fromEntries(Object.entries(definition.parameters ?? {}).filter(([k]) => !VOLATILE_PARAMETERS.has(k)));
+  const parameters = Object.fromEntries(
+    Object.entries(definition.parameters ?? {}).filter(([k]) => !VOLATILE_PARAMETERS.has(k)),
+  );
   return createHash("sha256")
     .update(canonicalJson({ ...definition, parameters }))
     .digest("hex");
@@ -70,7 +86,14 @@ export function definitionHash(definition: {
 /** The hash of a table's definition, as an output that follows the table's own. */
 export function tableDefinition(table: GlueTableLike): pulumi.Output<string> {
   return pulumi
-    .all([table.storageDescriptor, table.partitionKeys, table.viewOriginalText, table.viewExpandedText, table.viewDefinition, table.parameters])
+    .all([
+      table.storageDescriptor,
+      table.partitionKeys,
+      table.viewOriginalText,
+      table.viewExpandedText,
+      table.viewDefinition,
+      table.parameters,
+    ])
     .apply(([storage, partitionKeys, viewOriginalText, viewExpandedText, view, parameters]) =>
       definitionHash({
         columns: storage?.columns,

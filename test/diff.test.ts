@@ -17,11 +17,17 @@ describe("planChange", () => {
   });
 
   it("replaces when an identity property is not known yet", () => {
-    expect(planChange(state(), settings({ tableName: UNKNOWN }))).toEqual({ kind: "replace", properties: ["tableName"] });
+    expect(planChange(state(), settings({ tableName: UNKNOWN }))).toEqual({
+      kind: "replace",
+      properties: ["tableName"],
+    });
   });
 
   it("starts a new run when fullRefresh changes", () => {
-    expect(planChange(state(), settings({ fullRefresh: true }))).toEqual({ kind: "refresh", reason: "fullRefresh changed" });
+    expect(planChange(state(), settings({ fullRefresh: true }))).toEqual({
+      kind: "refresh",
+      reason: "fullRefresh changed",
+    });
   });
 
   it("starts a new run when a trigger changes, is added or is removed", () => {
@@ -67,7 +73,9 @@ describe("planChange", () => {
   });
 
   it("does not retry runs nobody waited for", () => {
-    expect(planChange(state({ status: "FAILED", waitForCompletion: false }), settings({ waitForCompletion: false }))).toEqual({
+    expect(
+      planChange(state({ status: "FAILED", waitForCompletion: false }), settings({ waitForCompletion: false })),
+    ).toEqual({
       kind: "none",
     });
   });

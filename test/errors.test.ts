@@ -6,7 +6,10 @@ describe("describeAwsError", () => {
     const error = describeAwsError(
       "GetMaterializedViewRefreshTaskRun",
       "run r-1 of view sales.daily_mv",
-      Object.assign(new Error("Rate exceeded,\n  slow down"), { name: "ThrottlingException", $metadata: { requestId: "abc-123", httpStatusCode: 400 } }),
+      Object.assign(new Error("Rate exceeded,\n  slow down"), {
+        name: "ThrottlingException",
+        $metadata: { requestId: "abc-123", httpStatusCode: 400 },
+      }),
     );
     expect(error).toBeInstanceOf(AwsCallError);
     expect(error.message).toBe(
@@ -16,14 +19,28 @@ describe("describeAwsError", () => {
   });
 
   it("names the network error code when there is no AWS error name", () => {
-    const error = describeAwsError("StartMaterializedViewRefreshTaskRun", "view a.b", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
-    expect(error.message).toBe("StartMaterializedViewRefreshTaskRun for view a.b failed: ECONNRESET: socket hang up (request id none)");
+    const error = describeAwsError(
+      "StartMaterializedViewRefreshTaskRun",
+      "view a.b",
+      Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+    );
+    expect(error.message).toBe(
+      "StartMaterializedViewRefreshTaskRun for view a.b failed: ECONNRESET: socket hang up (request id none)",
+    );
   });
 
   it("says which IAM action an AccessDenied needs; Lake Formation only for Glue", () => {
-    const sts = describeAwsError("GetCallerIdentity", "the caller", Object.assign(new Error("denied"), { name: "AccessDenied" }));
+    const sts = describeAwsError(
+      "GetCallerIdentity",
+      "the caller",
+      Object.assign(new Error("denied"), { name: "AccessDenied" }),
+    );
     expect(sts.message).toMatch(/The caller needs IAM permission sts:GetCallerIdentity$/);
-    const glue = describeAwsError("ListMaterializedViewRefreshTaskRuns", "view a.b", Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+    const glue = describeAwsError(
+      "ListMaterializedViewRefreshTaskRuns",
+      "view a.b",
+      Object.assign(new Error("denied"), { name: "AccessDeniedException" }),
+    );
     expect(glue.message).toContain("glue:ListMaterializedViewRefreshTaskRuns; Lake Formation grants");
   });
 

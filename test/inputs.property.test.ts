@@ -87,7 +87,9 @@ function endpointVerdict(value: unknown): "valid" | "credentials" | "invalid" {
   if (host === "localhost" || host === "[::1]") return "valid";
   const octets = host.split(".");
   const loopbackV4 =
-    octets.length === 4 && octets[0] === "127" && octets.every((o) => o.length > 0 && [...o].every(isDigit) && Number(o) <= 255);
+    octets.length === 4 &&
+    octets[0] === "127" &&
+    octets.every((o) => o.length > 0 && [...o].every(isDigit) && Number(o) <= 255);
   return loopbackV4 ? "valid" : "invalid";
 }
 
@@ -195,7 +197,8 @@ function expectedFailures(news: Record<string, unknown>): Expected[] {
     // Pulumi's own property, and values not known yet (preview), are never judged.
     if (property === "__provider" || value === UNKNOWN) continue;
     if (!isKnown(property)) expected.push({ property, kind: "unknownProperty" });
-    else if (value !== undefined && value !== null && !isValid(property, value)) expected.push({ property, kind: "rule" });
+    else if (value !== undefined && value !== null && !isValid(property, value))
+      expected.push({ property, kind: "rule" });
   }
   return expected;
 }
@@ -206,7 +209,11 @@ function expectedFailures(news: Record<string, unknown>): Expected[] {
  */
 function expectAgreement(news: Record<string, unknown>, failures: readonly InputFailure[]): void {
   const expected = expectedFailures(news);
-  assert.deepStrictEqual(failures.map((f) => f.property).sort(), expected.map((e) => e.property).sort(), "the failing properties");
+  assert.deepStrictEqual(
+    failures.map((f) => f.property).sort(),
+    expected.map((e) => e.property).sort(),
+    "the failing properties",
+  );
   for (const { property, kind } of expected) {
     const { reason } = failures.find((f) => f.property === property)!;
     assert.ok(reason.startsWith(`${cut(property)} `), `the reason names the property first: ${reason}`);
@@ -231,7 +238,23 @@ function expectAgreement(news: Record<string, unknown>, failures: readonly Input
 const anyChar = fc.oneof(
   fc.integer({ min: 0, max: 0x10ffff }).map((cp) => String.fromCodePoint(cp)), // 0xd800-0xdfff give lone halves
   fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
-  fc.constantFrom("\t", "\n", "\r", "\u0000", "\u001f", "\u007f", "\u0085", "\u2028", "\ufffe", "\uffff", "\ud800", "\udbff", "\udc00", "\udfff", "😀"),
+  fc.constantFrom(
+    "\t",
+    "\n",
+    "\r",
+    "\u0000",
+    "\u001f",
+    "\u007f",
+    "\u0085",
+    "\u2028",
+    "\ufffe",
+    "\uffff",
+    "\ud800",
+    "\udbff",
+    "\udc00",
+    "\udfff",
+    "😀",
+  ),
 );
 const validNameChar = fc
   .oneof(
@@ -277,11 +300,26 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.double() },
   { weight: 1, arbitrary: fc.boolean() },
   { weight: 2, arbitrary: fc.anything({ stringUnit: anyChar, maxDepth: 4, maxKeys: 5 }) },
-  { weight: 1, arbitrary: fc.tuple(shortString, fc.integer({ min: 200, max: 600 })).map(([item, n]) => new Array<string>(n).fill(item)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(shortString, fc.integer({ min: 200, max: 600 }))
+      .map(([item, n]) => new Array<string>(n).fill(item)),
+  },
 );
 /** What no provider host delivers, for the never-throws property only. */
 const exoticValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.anything({ withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true, maxDepth: 3 }),
+  fc.anything({
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withTypedArray: true,
+    withSparseArray: true,
+    maxDepth: 3,
+  }),
   fc.bigInt(),
   fc.constant(Symbol("s")),
   fc.constant(() => 1),
@@ -311,12 +349,23 @@ const validName = fc.oneof(
   fc.constant("a\tb"),
 );
 const validRegion = fc.oneof(
-  fc.constantFrom("us-east-1", "eu-central-1", "ap-southeast-3", "us-gov-west-1", "a", "a".repeat(64), `${"ab-".repeat(21)}a`),
+  fc.constantFrom(
+    "us-east-1",
+    "eu-central-1",
+    "ap-southeast-3",
+    "us-gov-west-1",
+    "a",
+    "a".repeat(64),
+    `${"ab-".repeat(21)}a`,
+  ),
   fc
-    .array(fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: 1, maxLength: 10 }), {
-      minLength: 1,
-      maxLength: 6,
-    })
+    .array(
+      fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: 1, maxLength: 10 }),
+      {
+        minLength: 1,
+        maxLength: 6,
+      },
+    )
     .map((groups) => groups.join("-"))
     .filter((region) => region.length <= 64),
 );
@@ -330,7 +379,9 @@ const validEndpoint = fc.oneof(
     .tuple(loopbackHost, fc.option(fc.integer({ min: 1, max: 65_535 })), fc.constantFrom("", "/", "/glue"))
     .map(([host, port, suffix]) => `http://${host}${port === null ? "" : `:${port}`}${suffix}`),
 );
-const validTriggers = fc.dictionary(fc.string({ unit: anyChar, maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
+const validTriggers = fc.dictionary(fc.string({ unit: anyChar, maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), {
+  maxKeys: 5,
+});
 
 const VALID: Record<Known, fc.Arbitrary<unknown>> = {
   databaseName: validName,
@@ -353,7 +404,11 @@ const VALID: Record<Known, fc.Arbitrary<unknown>> = {
 
 /** Values just outside each rule. */
 const withBadChar = fc
-  .tuple(fc.string({ unit: validNameChar, maxLength: 10 }), fc.constantFrom("\u0000", "\n", "\r", "\u001b", "\ud800", "\udfff", "\ufffe", "\uffff"), fc.string({ unit: validNameChar, maxLength: 10 }))
+  .tuple(
+    fc.string({ unit: validNameChar, maxLength: 10 }),
+    fc.constantFrom("\u0000", "\n", "\r", "\u001b", "\ud800", "\udfff", "\ufffe", "\uffff"),
+    fc.string({ unit: validNameChar, maxLength: 10 }),
+  )
   .map(([a, bad, b]) => a + bad + b);
 const badName = fc.oneof(
   fc.constant(""),
@@ -371,13 +426,36 @@ const NEAR_MISS: Record<Known, fc.Arbitrary<unknown>> = {
   quiet: fc.constantFrom("true", "yes", 1, 0, [], {}),
   waitForCompletion: fc.constantFrom("true", "false", 1, 0, [], {}),
   timeoutMinutes: fc.oneof(
-    fc.constantFrom(0, -0, -5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 10_080.000_001, 10_081, 1e308, "60", [60]),
+    fc.constantFrom(
+      0,
+      -0,
+      -5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      10_080.000_001,
+      10_081,
+      1e308,
+      "60",
+      [60],
+    ),
     fc.double({ min: -1e9, max: 0, noNaN: true }),
     fc.double({ min: 10_080, max: 1e12, minExcluded: true, noNaN: true }),
   ),
   ifRunning: fc.constantFrom("WAIT", " wait", "wait ", "Adopt", "", "later", "stop\n", 1),
   region: fc.oneof(
-    fc.constantFrom("", "US-EAST-1", "us_east_1", "-us", "us-", "us--east-1", "us-east-1\n", " us-east-1", "ús-east-1", "a".repeat(65)),
+    fc.constantFrom(
+      "",
+      "US-EAST-1",
+      "us_east_1",
+      "-us",
+      "us-",
+      "us--east-1",
+      "us-east-1\n",
+      " us-east-1",
+      "ús-east-1",
+      "a".repeat(65),
+    ),
     validRegion.map((r) => `${r}-`),
     validRegion.map((r) => r.toUpperCase()).filter((r) => /[a-z]/i.test(r)),
   ),
@@ -402,7 +480,12 @@ const NEAR_MISS: Record<Known, fc.Arbitrary<unknown>> = {
     fc.webUrl({ validSchemes: ["http", "ftp"], authoritySettings: { withUserInfo: true } }),
     fc.webUrl({ validSchemes: ["https"], authoritySettings: { withUserInfo: true } }),
   ),
-  triggers: fc.oneof(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }), fc.string(), fc.integer(), fc.boolean()),
+  triggers: fc.oneof(
+    fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
+    fc.string(),
+    fc.integer(),
+    fc.boolean(),
+  ),
 };
 
 const valueFor = (property: Known): fc.Arbitrary<unknown> =>
@@ -415,7 +498,18 @@ const valueFor = (property: Known): fc.Arbitrary<unknown> =>
 
 const extraKey = fc.oneof(
   fc.string({ unit: anyChar, maxLength: 20 }),
-  fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "DatabaseName", "table_name", "triggers ", "__provider", "resourcename"),
+  fc.constantFrom(
+    "__proto__",
+    "constructor",
+    "toString",
+    "hasOwnProperty",
+    "valueOf",
+    "DatabaseName",
+    "table_name",
+    "triggers ",
+    "__provider",
+    "resourcename",
+  ),
 );
 
 /** An own, enumerable property even for keys such as "__proto__". */
@@ -423,7 +517,10 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function build(known: Partial<Record<Known, unknown>>, extras: ReadonlyArray<readonly [string, unknown]>): Record<string, unknown> {
+function build(
+  known: Partial<Record<Known, unknown>>,
+  extras: readonly (readonly [string, unknown])[],
+): Record<string, unknown> {
   const news: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(known)) define(news, key, value);
   for (const [key, value] of extras) define(news, key, value);
@@ -431,11 +528,16 @@ function build(known: Partial<Record<Known, unknown>>, extras: ReadonlyArray<rea
 }
 
 const knownRecord = (value: (property: Known) => fc.Arbitrary<unknown>) =>
-  fc.record(Object.fromEntries(KNOWN.map((p) => [p, value(p)])) as Record<Known, fc.Arbitrary<unknown>>, { requiredKeys: [] });
+  fc.record(Object.fromEntries(KNOWN.map((p) => [p, value(p)])) as Record<Known, fc.Arbitrary<unknown>>, {
+    requiredKeys: [],
+  });
 
 /** Any inputs object: each property absent, valid, just invalid, anything or unknown; maybe extra keys. */
 const anyInputs = fc
-  .tuple(knownRecord(valueFor), fc.array(fc.tuple(extraKey, fc.oneof(anyValue, fc.constant(UNKNOWN))), { maxLength: 3 }))
+  .tuple(
+    knownRecord(valueFor),
+    fc.array(fc.tuple(extraKey, fc.oneof(anyValue, fc.constant(UNKNOWN))), { maxLength: 3 }),
+  )
   .map(([known, extras]) => build(known, extras));
 
 /** Inputs as the never-throws property sees them: anything at all in any property. */
@@ -451,7 +553,10 @@ const validInputs = fc
   .tuple(
     fc.record({ databaseName: validName, tableName: validName }),
     fc.record(
-      Object.fromEntries(KNOWN.filter((p) => !REQUIRED.includes(p)).map((p) => [p, VALID[p]])) as Record<Known, fc.Arbitrary<unknown>>,
+      Object.fromEntries(KNOWN.filter((p) => !REQUIRED.includes(p)).map((p) => [p, VALID[p]])) as Record<
+        Known,
+        fc.Arbitrary<unknown>
+      >,
       { requiredKeys: [] },
     ),
     fc.option(fc.string(), { nil: undefined }),
@@ -475,7 +580,7 @@ const awsCalls = () => glueMock.calls().length + stsMock.calls().length;
 
 /** The entries of an object, to prove later that nothing in it was replaced, added or removed. */
 const entriesOf = (news: Record<string, unknown>) => Object.keys(news).map((k) => [k, news[k]] as const);
-function assertUntouched(news: Record<string, unknown>, before: ReadonlyArray<readonly [string, unknown]>): void {
+function assertUntouched(news: Record<string, unknown>, before: readonly (readonly [string, unknown])[]): void {
   const after = entriesOf(news);
   assert.equal(after.length, before.length, "the inputs keep their properties");
   after.forEach(([key, value], i) => {
@@ -526,7 +631,9 @@ describe("check, property-based", () => {
   });
 
   it("judges each property alone exactly as the oracle does, both ways", () => {
-    const single = fc.constantFrom(...KNOWN).chain((property) => valueFor(property).map((value) => [property, value] as const));
+    const single = fc
+      .constantFrom(...KNOWN)
+      .chain((property) => valueFor(property).map((value) => [property, value] as const));
     const seen = { accepted: 0, rejected: 0 };
     fc.assert(
       fc.property(single, ([property, value]) => {
@@ -534,7 +641,11 @@ describe("check, property-based", () => {
         const failures = validateInputs(news);
         const absent = value === undefined || value === null;
         const passes = value === UNKNOWN || (absent ? !REQUIRED.includes(property) : isValid(property, value));
-        assert.equal(failures.some((f) => f.property === property), !passes, `${property} = ${shown(value)}`);
+        assert.equal(
+          failures.some((f) => f.property === property),
+          !passes,
+          `${property} = ${shown(value)}`,
+        );
         seen[passes ? "accepted" : "rejected"]++;
         expectAgreement(news, failures);
       }),
@@ -582,7 +693,10 @@ describe("check, property-based", () => {
     fc.assert(
       fc.property(withUnknowns(anyInputs), ({ news, unknown }) => {
         const failures = validateInputs(news);
-        assert.deepStrictEqual(failures.filter((f) => unknown.includes(f.property)), []);
+        assert.deepStrictEqual(
+          failures.filter((f) => unknown.includes(f.property)),
+          [],
+        );
         expectAgreement(news, failures);
       }),
       runs(400),

@@ -44,7 +44,9 @@ describe("validateInputs", () => {
     ["databaseName", 42, "42"],
   ])("rejects %s = %p, showing the value and the rule", (property, value, shown) => {
     const reason = reasons({ ...valid, [property]: value })[property];
-    expect(reason).toContain(`${property} must be a string of 1-255 characters, none of them a control character U+0000-U+001F other than tab`);
+    expect(reason).toContain(
+      `${property} must be a string of 1-255 characters, none of them a control character U+0000-U+001F other than tab`,
+    );
     expect(reason).toContain(`got ${shown}`);
   });
 
@@ -72,9 +74,12 @@ describe("validateInputs", () => {
     expect(reason).toContain("got ");
   });
 
-  it.each(["http://localhost:4566", "http://127.0.0.1:8080/", "http://[::1]:9000"])("accepts a loopback http endpoint %s", (endpoint) => {
-    expect(validateInputs({ ...valid, endpoint })).toEqual([]);
-  });
+  it.each(["http://localhost:4566", "http://127.0.0.1:8080/", "http://[::1]:9000"])(
+    "accepts a loopback http endpoint %s",
+    (endpoint) => {
+      expect(validateInputs({ ...valid, endpoint })).toEqual([]);
+    },
+  );
 
   it("names a property it does not know, with the known ones", () => {
     expect(reasons({ ...valid, timeoutMinute: 5 }).timeoutMinute).toMatch(
@@ -83,7 +88,10 @@ describe("validateInputs", () => {
   });
 
   it("masks the credentials of an endpoint it refuses for carrying them", () => {
-    const reason = reasons({ ...valid, endpoint: "https://AKIDEXAMPLE:wJalrXUtnFEMI%2FK7MDENG@glue.example.com" }).endpoint;
+    const reason = reasons({
+      ...valid,
+      endpoint: "https://AKIDEXAMPLE:wJalrXUtnFEMI%2FK7MDENG@glue.example.com",
+    }).endpoint;
     expect(reason).toBe('endpoint must not carry credentials in the URL; got "https://***:***@glue.example.com/"');
   });
 
@@ -94,16 +102,22 @@ describe("validateInputs", () => {
   });
 
   it("lets values that are not known yet pass untouched", () => {
-    const news = { databaseName: UNKNOWN, tableName: UNKNOWN, timeoutMinutes: UNKNOWN, ifRunning: UNKNOWN, triggers: UNKNOWN };
+    const news = {
+      databaseName: UNKNOWN,
+      tableName: UNKNOWN,
+      timeoutMinutes: UNKNOWN,
+      ifRunning: UNKNOWN,
+      triggers: UNKNOWN,
+    };
     expect(validateInputs(news)).toEqual([]);
   });
 
   it("reports every bad property at once", () => {
-    expect(validateInputs({ databaseName: "", tableName: 3, fullRefresh: "no" }).map((f) => f.property).sort()).toEqual([
-      "databaseName",
-      "fullRefresh",
-      "tableName",
-    ]);
+    expect(
+      validateInputs({ databaseName: "", tableName: 3, fullRefresh: "no" })
+        .map((f) => f.property)
+        .sort(),
+    ).toEqual(["databaseName", "fullRefresh", "tableName"]);
   });
 });
 

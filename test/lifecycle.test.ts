@@ -1,4 +1,4 @@
-import { StartMaterializedViewRefreshTaskRunCommand } from "@aws-sdk/client-glue";
+import { StartMaterializedViewRefreshTaskRunCommand, type GlueClient } from "@aws-sdk/client-glue";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { RefreshFailedError } from "../src/errors";
 import type { RefreshInputs } from "../src/inputs";
@@ -92,7 +92,9 @@ describe("create", () => {
     const progress = glue.lines.filter((l) => l.includes("elapsed"));
     expect(progress.length).toBeGreaterThanOrEqual(5);
     expect(progress.length).toBeLessThanOrEqual(10);
-    expect(progress[0]).toMatch(/^daily \(sales\.daily_mv\): refresh run \S+ RUNNING, 1m \d\ds elapsed, 1\.0 KB processed$/);
+    expect(progress[0]).toMatch(
+      /^daily \(sales\.daily_mv\): refresh run \S+ RUNNING, 1m \d\ds elapsed, 1\.0 KB processed$/,
+    );
   });
 
   it("prints nothing when quiet, and still fails loudly", async () => {
@@ -100,7 +102,9 @@ describe("create", () => {
     await (await glue.lifecycle()).create({ ...inputs, quiet: true });
     expect(glue.lines).toEqual([]);
     glue.outcome = "FAILED";
-    await expect((await glue.lifecycle()).update("id", state({ triggers: { v: 1 } }), { ...inputs, quiet: true })).rejects.toThrow("ended FAILED");
+    await expect(
+      (await glue.lifecycle()).update("id", state({ triggers: { v: 1 } }), { ...inputs, quiet: true }),
+    ).rejects.toThrow("ended FAILED");
     expect(glue.lines).toEqual([]);
   });
 
@@ -130,7 +134,9 @@ describe("create", () => {
     const withProvider = { ...inputs, __provider: "exports.handler = ..." } as RefreshInputs;
     const created = (await rejection((await glue.lifecycle()).create(withProvider))) as RefreshFailedError;
     expect(created.properties.__provider).toBe("exports.handler = ...");
-    const updated = (await rejection((await glue.lifecycle()).update("id", state({ triggers: { v: 1 } }), withProvider))) as RefreshFailedError;
+    const updated = (await rejection(
+      (await glue.lifecycle()).update("id", state({ triggers: { v: 1 } }), withProvider),
+    )) as RefreshFailedError;
     expect(updated.properties.__provider).toBe("exports.handler = ...");
   });
 
@@ -140,7 +146,9 @@ describe("create", () => {
     const start = glue.clock.now();
     const error = (await rejection(lifecycle.create({ ...inputs, timeoutMinutes: 30 }))) as RefreshFailedError;
     expect(glue.clock.now() - start).toBe(30 * 60_000);
-    expect(error.message).toContain(`gave up after 30 minutes (timeoutMinutes) waiting for refresh run ${glue.runs[0].id}, last seen RUNNING`);
+    expect(error.message).toContain(
+      `gave up after 30 minutes (timeoutMinutes) waiting for refresh run ${glue.runs[0].id}, last seen RUNNING`,
+    );
     expect(error.properties).toMatchObject({ runId: glue.runs[0].id, status: "RUNNING" });
   });
 
@@ -170,12 +178,15 @@ describe("create", () => {
     const lifecycle = await glue.lifecycle({ "aws:region": "ap-southeast-2" });
     const { outs } = await lifecycle.create(inputs);
     expect(outs?.region).toBe("ap-southeast-2");
-    expect(await glueMock.call(0).thisValue.config.region()).toBe("ap-southeast-2");
+    const client = glueMock.call(0).thisValue as GlueClient;
+    expect(await client.config.region()).toBe("ap-southeast-2");
   });
 
   it("prefers the resource's own region to the stack's", async () => {
     const glue = new StubGlue({ durationMs: 1000 });
-    const { outs } = await (await glue.lifecycle({ "aws:region": "ap-southeast-2" })).create({ ...inputs, region: "eu-west-1" });
+    const { outs } = await (
+      await glue.lifecycle({ "aws:region": "ap-southeast-2" })
+    ).create({ ...inputs, region: "eu-west-1" });
     expect(outs?.region).toBe("eu-west-1");
   });
 
@@ -211,15 +222,22 @@ describe("when the view already has a run in progress", () => {
     const ours = glue.runs[1];
     expect(ours.started).toBeGreaterThanOrEqual(scheduled.started + scheduled.durationMs);
     expect(outs).toMatchObject({ runId: ours.id, status: "SUCCEEDED" });
-    expect(glue.calls().slice(0, 2)).toEqual(["StartMaterializedViewRefreshTaskRun", "ListMaterializedViewRefreshTaskRuns"]);
-    expect(glue.lines[0]).toContain(`waiting for refresh run ${scheduled.id}, already STARTING since 2026-01-01T00:00:00.000Z`);
+    expect(glue.calls().slice(0, 2)).toEqual([
+      "StartMaterializedViewRefreshTaskRun",
+      "ListMaterializedViewRefreshTaskRuns",
+    ]);
+    expect(glue.lines[0]).toContain(
+      `waiting for refresh run ${scheduled.id}, already STARTING since 2026-01-01T00:00:00.000Z`,
+    );
   });
 
   it("wait: gives up at the timeout without starting anything", async () => {
     const { glue, scheduled } = withScheduledRun(10 * 3_600_000);
     const error = await rejection((await glue.lifecycle()).create({ ...inputs, timeoutMinutes: 20 }));
     expect(error).not.toBeInstanceOf(RefreshFailedError);
-    expect(error.message).toContain("gave up after 20 minutes (timeoutMinutes) waiting for the refresh already in progress");
+    expect(error.message).toContain(
+      "gave up after 20 minutes (timeoutMinutes) waiting for the refresh already in progress",
+    );
     expect(glue.runs.map((r) => r.id)).toEqual([scheduled.id]);
   });
 
@@ -298,14 +316,21 @@ describe("update", () => {
   it("changes only settings without calling Glue", async () => {
     const glue = new StubGlue();
     const lifecycle = await glue.lifecycle();
-    const { outs } = await lifecycle.update("id", state(), { ...inputs, catalogId: ACCOUNT, timeoutMinutes: 5, ifRunning: "stop" });
+    const { outs } = await lifecycle.update("id", state(), {
+      ...inputs,
+      catalogId: ACCOUNT,
+      timeoutMinutes: 5,
+      ifRunning: "stop",
+    });
     expect(glueMock.calls()).toHaveLength(0);
     expect(outs).toEqual(state({ timeoutMinutes: 5, ifRunning: "stop" }));
   });
 
   it("retries after a run that failed the last deployment", async () => {
     const glue = new StubGlue({ durationMs: 60_000 });
-    const { outs } = await (await glue.lifecycle()).update("id", state({ status: "FAILED", errorMessage: "boom" }), inputs);
+    const { outs } = await (
+      await glue.lifecycle()
+    ).update("id", state({ status: "FAILED", errorMessage: "boom" }), inputs);
     expect(glue.runs).toHaveLength(1);
     expect(outs).toMatchObject({ runId: glue.runs[0].id, status: "SUCCEEDED" });
     expect(outs).not.toHaveProperty("errorMessage");
@@ -315,7 +340,9 @@ describe("update", () => {
     const glue = new StubGlue();
     const earlier = glue.addRun(2 * 3_600_000);
     glue.clock.time += 3_600_000;
-    const { outs } = await (await glue.lifecycle()).update("id", state({ runId: earlier.id, status: "RUNNING" }), inputs);
+    const { outs } = await (
+      await glue.lifecycle()
+    ).update("id", state({ runId: earlier.id, status: "RUNNING" }), inputs);
     expect(glue.runs).toHaveLength(1);
     expect(outs).toMatchObject({ runId: earlier.id, status: "SUCCEEDED" });
     expect(glue.calls()).not.toContain("StartMaterializedViewRefreshTaskRun");
@@ -325,7 +352,9 @@ describe("update", () => {
     const glue = new StubGlue();
     const earlier = glue.addRun(60_000);
     glue.clock.time += 3_600_000;
-    const { outs } = await (await glue.lifecycle()).update("id", state({ runId: earlier.id, status: "RUNNING" }), inputs);
+    const { outs } = await (
+      await glue.lifecycle()
+    ).update("id", state({ runId: earlier.id, status: "RUNNING" }), inputs);
     expect(glue.calls()).toEqual(["GetMaterializedViewRefreshTaskRun"]);
     expect(outs).toMatchObject({ runId: earlier.id, status: "SUCCEEDED" });
   });

@@ -28,11 +28,16 @@ describe("refreshPolicy", () => {
   });
 
   it("leaves STS out when every refresh names its catalog", () => {
-    expect(refreshPolicy({ defaultCatalogId: false }).Statement.map((s) => s.Sid)).toEqual(["RefreshMaterializedViews"]);
+    expect(refreshPolicy({ defaultCatalogId: false }).Statement.map((s) => s.Sid)).toEqual([
+      "RefreshMaterializedViews",
+    ]);
   });
 
   it("scopes the Glue statement to the given resources", () => {
-    const arns = ["arn:aws:glue:us-east-1:123456789012:catalog", "arn:aws:glue:us-east-1:123456789012:table/sales/daily_mv"];
+    const arns = [
+      "arn:aws:glue:us-east-1:123456789012:catalog",
+      "arn:aws:glue:us-east-1:123456789012:table/sales/daily_mv",
+    ];
     expect(refreshPolicy({ resources: arns }).Statement[0].Resource).toEqual(arns);
   });
 });

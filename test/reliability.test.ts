@@ -7,7 +7,12 @@ import type { RefreshInputs } from "../src/inputs";
 import { state } from "./support/fixtures";
 import { sdkErrors, StubGlue } from "./support/glue-stub";
 
-const inputs: RefreshInputs = { resourceName: "daily", databaseName: "sales", tableName: "daily_mv", catalogId: "123456789012" };
+const inputs: RefreshInputs = {
+  resourceName: "daily",
+  databaseName: "sales",
+  tableName: "daily_mv",
+  catalogId: "123456789012",
+};
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   return promise.then(
@@ -40,7 +45,9 @@ describe("retries", () => {
     const glue = new StubGlue();
     glue.failNext("Start", error);
     const failure = await rejection((await glue.lifecycle()).create(inputs));
-    expect(failure.message).toContain(`StartMaterializedViewRefreshTaskRun for view sales.daily_mv (catalog 123456789012) failed: ${name}`);
+    expect(failure.message).toContain(
+      `StartMaterializedViewRefreshTaskRun for view sales.daily_mv (catalog 123456789012) failed: ${name}`,
+    );
     expect(glue.calls()).toEqual(["StartMaterializedViewRefreshTaskRun"]);
     expect(glue.clock.sleeps).toEqual([]);
   });
@@ -51,7 +58,9 @@ describe("retries", () => {
     const start = glue.clock.now();
     const failure = await rejection((await glue.lifecycle()).create({ ...inputs, timeoutMinutes: 10 }));
     expect(failure).not.toBeInstanceOf(RefreshFailedError);
-    expect(failure.message).toMatch(/ThrottlingException: Rate exceeded \(request id req-throttle\); gave up after \d+ attempts at the timeout/);
+    expect(failure.message).toMatch(
+      /ThrottlingException: Rate exceeded \(request id req-throttle\); gave up after \d+ attempts at the timeout/,
+    );
     expect(glue.clock.now() - start).toBe(10 * 60_000);
     expect(glue.runs).toHaveLength(0);
   });
@@ -66,10 +75,14 @@ describe("retries", () => {
 
   it("keeps the run id in partial state when it can no longer follow the run", async () => {
     const glue = new StubGlue({ durationMs: 3 * 60_000 });
-    glue.failNext("Get", () => Object.assign(new Error("not allowed"), { name: "AccessDeniedException", $metadata: { requestId: "r-9" } }));
+    glue.failNext("Get", () =>
+      Object.assign(new Error("not allowed"), { name: "AccessDeniedException", $metadata: { requestId: "r-9" } }),
+    );
     const failure = (await rejection((await glue.lifecycle()).create(inputs))) as RefreshFailedError;
     expect(failure).toBeInstanceOf(RefreshFailedError);
-    expect(failure.message).toContain(`could not follow refresh run ${glue.runs[0].id}, which goes on in Glue: GetMaterializedViewRefreshTaskRun`);
+    expect(failure.message).toContain(
+      `could not follow refresh run ${glue.runs[0].id}, which goes on in Glue: GetMaterializedViewRefreshTaskRun`,
+    );
     expect(failure.message).toContain("glue:GetMaterializedViewRefreshTaskRun");
     expect(failure.properties).toMatchObject({ runId: glue.runs[0].id, status: "STARTING" });
   });
@@ -86,8 +99,13 @@ describe("no double start", () => {
     const { outs } = await (await glue.lifecycle()).create(inputs);
     expect(glue.runs).toHaveLength(1);
     expect(outs).toMatchObject({ runId: glue.runs[0].id, status: "SUCCEEDED" });
-    expect(glue.calls().slice(0, 2)).toEqual(["StartMaterializedViewRefreshTaskRun", "ListMaterializedViewRefreshTaskRuns"]);
-    expect(glue.lines[0]).toBe(`daily (sales.daily_mv): recognised refresh run ${glue.runs[0].id}, started by an earlier attempt whose answer was lost`);
+    expect(glue.calls().slice(0, 2)).toEqual([
+      "StartMaterializedViewRefreshTaskRun",
+      "ListMaterializedViewRefreshTaskRuns",
+    ]);
+    expect(glue.lines[0]).toBe(
+      `daily (sales.daily_mv): recognised refresh run ${glue.runs[0].id}, started by an earlier attempt whose answer was lost`,
+    );
   });
 
   it("recognises its own run even when that run already ended", async () => {
@@ -111,7 +129,10 @@ describe("no double start", () => {
     const glue = new StubGlue({ durationMs: 60_000 });
     glue.failNext("Start", sdkErrors.connectionRefused);
     await (await glue.lifecycle()).create(inputs);
-    expect(glue.calls().slice(0, 2)).toEqual(["StartMaterializedViewRefreshTaskRun", "StartMaterializedViewRefreshTaskRun"]);
+    expect(glue.calls().slice(0, 2)).toEqual([
+      "StartMaterializedViewRefreshTaskRun",
+      "StartMaterializedViewRefreshTaskRun",
+    ]);
   });
 });
 
@@ -139,7 +160,9 @@ describe("interruption", () => {
     const glue = new StubGlue({ durationMs: 30 * 60_000 });
     const interrupted = glue.addRun(30 * 60_000);
     glue.clock.time += 5 * 60_000;
-    const { outs } = await (await glue.lifecycle()).update("id", state({ runId: interrupted.id, status: "RUNNING" }), inputs);
+    const { outs } = await (
+      await glue.lifecycle()
+    ).update("id", state({ runId: interrupted.id, status: "RUNNING" }), inputs);
     expect(glue.runs).toHaveLength(1);
     expect(outs).toMatchObject({ runId: interrupted.id, status: "SUCCEEDED" });
   });

@@ -3,7 +3,8 @@ import { BACKOFF, backoffDelay, isRetryable, mayHaveTakenEffect, retrying } from
 import { FakeClock } from "./support/fake-clock";
 import { sdkErrors } from "./support/glue-stub";
 
-const named = (name: string, status = 400) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const named = (name: string, status = 400) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
 describe("isRetryable", () => {
   it.each([
@@ -34,13 +35,23 @@ describe("isRetryable", () => {
 
 describe("mayHaveTakenEffect", () => {
   it("is true when the request was sent and no answer refused it", () => {
-    for (const error of [sdkErrors.serverError(), sdkErrors.connectionReset(), sdkErrors.operationTimeout(), named("TimeoutError", 0)]) {
+    for (const error of [
+      sdkErrors.serverError(),
+      sdkErrors.connectionReset(),
+      sdkErrors.operationTimeout(),
+      named("TimeoutError", 0),
+    ]) {
       expect(mayHaveTakenEffect(error)).toBe(true);
     }
   });
 
   it("is false when the answer refused it or it was never sent", () => {
-    for (const error of [sdkErrors.throttling(), sdkErrors.limitExceeded(), sdkErrors.connectionRefused(), sdkErrors.invalidInput()]) {
+    for (const error of [
+      sdkErrors.throttling(),
+      sdkErrors.limitExceeded(),
+      sdkErrors.connectionRefused(),
+      sdkErrors.invalidInput(),
+    ]) {
       expect(mayHaveTakenEffect(error)).toBe(false);
     }
   });
@@ -72,7 +83,9 @@ describe("retrying", () => {
   it("retries well past the SDK's three attempts until the call succeeds", async () => {
     const clock = new FakeClock();
     const call = failing(Array.from({ length: 8 }, sdkErrors.throttling));
-    await expect(retrying(call.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 })).resolves.toBe("ok");
+    await expect(retrying(call.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 })).resolves.toBe(
+      "ok",
+    );
     expect(call.calls()).toBe(9);
   });
 
@@ -90,10 +103,14 @@ describe("retrying", () => {
     const clock = new FakeClock();
     const start = clock.now();
     const call = failing(Array.from({ length: 1000 }, sdkErrors.throttling));
-    const error = await retrying(call.attempt, { clock, deadline: start + 60_000, random: () => 1 }).catch((e: Error) => e);
+    const error = await retrying(call.attempt, { clock, deadline: start + 60_000, random: () => 1 }).catch(
+      (e: Error) => e,
+    );
     // Pauses of 1, 2, 4, 8, 16 and 20 s, then the 9 s left: eight attempts in all.
     expect(call.calls()).toBe(8);
-    expect((error as Error).message).toMatch(/ThrottlingException: Rate exceeded \(request id req-throttle\); gave up after 8 attempts at the timeout/);
+    expect((error as Error).message).toMatch(
+      /ThrottlingException: Rate exceeded \(request id req-throttle\); gave up after 8 attempts at the timeout/,
+    );
     expect(clock.now()).toBe(start + 60_000);
   });
 
@@ -105,9 +122,9 @@ describe("retrying", () => {
       if (call.calls() === 2) controller.abort();
       return call.attempt();
     };
-    await expect(retrying(attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1, signal: controller.signal })).rejects.toThrow(
-      "InternalServiceException",
-    );
+    await expect(
+      retrying(attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1, signal: controller.signal }),
+    ).rejects.toThrow("InternalServiceException");
     expect(call.calls()).toBe(3);
   });
 });

@@ -1,4 +1,13 @@
-import { CLOCK_ORIGIN_VARIABLE, CLOCK_SCALE_VARIABLE, clockFromEnvironment, DEFAULT_SCHEDULE, nextDelay, scaledClock, systemClock, waitUntil } from "../src/wait";
+import {
+  CLOCK_ORIGIN_VARIABLE,
+  CLOCK_SCALE_VARIABLE,
+  clockFromEnvironment,
+  DEFAULT_SCHEDULE,
+  nextDelay,
+  scaledClock,
+  systemClock,
+  waitUntil,
+} from "../src/wait";
 import { FakeClock } from "./support/fake-clock";
 
 const schedule = { minDelayMs: 2_000, maxDelayMs: 60_000, elapsedFraction: 0.04 };
@@ -34,7 +43,12 @@ describe("waitUntil", () => {
 
   it("returns at once when the value it holds is already done", async () => {
     const clock = new FakeClock();
-    const result = await waitUntil("done", async () => "never", (v) => v === "done", { clock, deadline: clock.now() + 1000 });
+    const result = await waitUntil(
+      "done",
+      async () => "never",
+      (v) => v === "done",
+      { clock, deadline: clock.now() + 1000 },
+    );
     expect(result).toEqual({ state: "done", value: "done" });
     expect(clock.sleeps).toEqual([]);
   });
@@ -42,7 +56,11 @@ describe("waitUntil", () => {
   it("polls first within a few seconds", async () => {
     const clock = new FakeClock();
     const run = runEndingAt(clock, 1);
-    await waitUntil("running", run.poll, (v) => v === "done", { clock, deadline: clock.now() + 60_000, random: noJitter });
+    await waitUntil("running", run.poll, (v) => v === "done", {
+      clock,
+      deadline: clock.now() + 60_000,
+      random: noJitter,
+    });
     expect(clock.sleeps[0]).toBe(DEFAULT_SCHEDULE.minDelayMs);
   });
 
@@ -143,7 +161,10 @@ describe("scaledClock from an origin", () => {
   });
 
   it("takes the origin from the environment", () => {
-    const clock = clockFromEnvironment({ [CLOCK_SCALE_VARIABLE]: "1000", [CLOCK_ORIGIN_VARIABLE]: String(Date.now() - 1000) });
+    const clock = clockFromEnvironment({
+      [CLOCK_SCALE_VARIABLE]: "1000",
+      [CLOCK_ORIGIN_VARIABLE]: String(Date.now() - 1000),
+    });
     expect(clock.now() - Date.now()).toBeGreaterThanOrEqual(999_000 - 1000);
   });
 });

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MaterializedViewRefresh, refreshPolicy } from "pulumi-glue-mv-refresh";
 
 const config = new pulumi.Config();
-const columns = config.getObject<Array<{ name: string; type: string }>>("columns") ?? [
+const columns = config.getObject<{ name: string; type: string }[]>("columns") ?? [
   { name: "day", type: "date" },
   { name: "total", type: "decimal(12,2)" },
 ];

@@ -145,12 +145,13 @@ export class Catalog {
 
   addView(view: EmulatedView): ViewRef {
     const ref = this.resolve(view);
-    for (const [member, value] of Object.entries(ref)) {
-      const problem = nameProblem(value);
+    for (const member of ["catalogId", "databaseName", "tableName"] as const) {
+      const problem = nameProblem(ref[member]);
       if (problem) throw new Error(`Cannot add view ${JSON.stringify(view)}: ${member} ${problem}`);
     }
     const key = viewKey(ref);
-    if (!this.views.has(key)) this.views.set(key, { view: ref, pendingFailures: 0, failureMessage: DEFAULT_FAILURE_MESSAGE });
+    if (!this.views.has(key))
+      this.views.set(key, { view: ref, pendingFailures: 0, failureMessage: DEFAULT_FAILURE_MESSAGE });
     return ref;
   }
 
@@ -274,5 +275,6 @@ export function emulatedRun(run: RunRecord, at: number): EmulatedRun {
 }
 
 function checkDuration(name: string, ms: number): void {
-  if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`${name} must be a non-negative number of milliseconds; got ${ms}`);
+  if (!(ms >= 0) || !Number.isFinite(ms))
+    throw new RangeError(`${name} must be a non-negative number of milliseconds; got ${ms}`);
 }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "util";
 import { startEmulator } from "./emulator";
-import type { EmulatedView, EmulatorOptions, Faults } from "./types";
+import type { EmulatedView, EmulatorOptions } from "./types";
 
 const USAGE = `Usage: glue-mv-emulator [options]
 
@@ -58,7 +58,8 @@ const NUMBER_OPTIONS = {
 
 function toNumber(flag: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) throw new Error(`--${flag} needs a number; got ${JSON.stringify(text)}`);
+  if (text.trim() === "" || !Number.isFinite(value))
+    throw new Error(`--${flag} needs a number; got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -68,7 +69,8 @@ export function parseViewFlag(text: string): EmulatedView {
   const catalogId = colon >= 0 ? text.slice(0, colon) : undefined;
   const name = colon >= 0 ? text.slice(colon + 1) : text;
   const dot = name.indexOf(".");
-  if (dot <= 0 || dot === name.length - 1) throw new Error(`--view needs [CATALOG:]DATABASE.TABLE; got ${JSON.stringify(text)}`);
+  if (dot <= 0 || dot === name.length - 1)
+    throw new Error(`--view needs [CATALOG:]DATABASE.TABLE; got ${JSON.stringify(text)}`);
   return { ...(catalogId ? { catalogId } : {}), databaseName: name.slice(0, dot), tableName: name.slice(dot + 1) };
 }
 
@@ -86,7 +88,12 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | und
       credentials: { type: "string", multiple: true },
       "fault-operations": { type: "string" },
       help: { type: "boolean" },
-      ...Object.fromEntries([...Object.keys(NUMBER_OPTIONS), ...Object.keys(NUMBER_FAULTS)].map((flag) => [flag, { type: "string" as const }])),
+      ...Object.fromEntries(
+        [...Object.keys(NUMBER_OPTIONS), ...Object.keys(NUMBER_FAULTS)].map((flag) => [
+          flag,
+          { type: "string" as const },
+        ]),
+      ),
     },
   });
   if (values.help) return undefined;
@@ -102,7 +109,11 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | und
     const value = text(flag);
     if (value !== undefined) faults[key] = toNumber(flag, value);
   }
-  if (values["fault-operations"]) faults.operations = values["fault-operations"].split(",").map((name) => name.trim()).filter(Boolean);
+  if (values["fault-operations"])
+    faults.operations = values["fault-operations"]
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean);
   if (values.host) options.host = values.host;
   if (values["account-id"]) options.accountId = values["account-id"];
   if (values["views-file"]) options.viewsFile = values["views-file"];
@@ -110,12 +121,13 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | und
   if (values.credentials) {
     options.credentials = values.credentials.map((pair) => {
       const colon = pair.indexOf(":");
-      if (colon <= 0 || colon === pair.length - 1) throw new Error(`--credentials needs KEY_ID:SECRET; got ${JSON.stringify(pair)}`);
+      if (colon <= 0 || colon === pair.length - 1)
+        throw new Error(`--credentials needs KEY_ID:SECRET; got ${JSON.stringify(pair)}`);
       return { accessKeyId: pair.slice(0, colon), secretAccessKey: pair.slice(colon + 1) };
     });
   }
-  if (Object.keys(faults).length > 0) options.faults = faults as Faults;
-  return options as EmulatorOptions;
+  if (Object.keys(faults).length > 0) options.faults = faults;
+  return options;
 }
 
 async function main(): Promise<void> {

@@ -14,7 +14,8 @@ export class EmulatedClock {
     private readonly scale: number,
     private readonly realNow: () => number = Date.now,
   ) {
-    if (!(scale > 0) || !Number.isFinite(scale)) throw new RangeError(`clockScale must be a positive number; got ${scale}`);
+    if (!(scale > 0) || !Number.isFinite(scale))
+      throw new RangeError(`clockScale must be a positive number; got ${scale}`);
     this.realOrigin = realNow();
     this.emulatedOrigin = this.realOrigin;
   }
@@ -27,7 +28,8 @@ export class EmulatedClock {
   }
 
   advance(ms: number): void {
-    if (!(ms >= 0) || !Number.isFinite(ms)) throw new RangeError(`advanceTime needs a non-negative number of milliseconds; got ${ms}`);
+    if (!(ms >= 0) || !Number.isFinite(ms))
+      throw new RangeError(`advanceTime needs a non-negative number of milliseconds; got ${ms}`);
     this.jumpedMs += ms;
   }
 }

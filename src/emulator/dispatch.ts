@@ -39,7 +39,8 @@ export interface RequestIdentity {
   readonly time: number;
 }
 
-export const protocolFor = (headers: Headers): Protocol => (isQueryRequest(headers) ? awsQueryProtocol : awsJsonProtocol);
+export const protocolFor = (headers: Headers): Protocol =>
+  isQueryRequest(headers) ? awsQueryProtocol : awsJsonProtocol;
 
 /** The access key named in the Authorization header, for the log, even when the header is otherwise broken. */
 function accessKeyIdOf(headers: Headers): string | undefined {
@@ -67,7 +68,12 @@ function errorOutcome(protocol: Protocol, error: ServiceError, entry: RequestLog
   const answer = protocol.renderError(error, entry.requestId);
   return {
     answer,
-    entry: { ...entry, status: answer.status, errorType: error.code, ...(error.fault !== undefined ? { fault: error.fault } : {}) },
+    entry: {
+      ...entry,
+      status: answer.status,
+      errorType: error.code,
+      ...(error.fault !== undefined ? { fault: error.fault } : {}),
+    },
   };
 }
 
@@ -87,10 +93,18 @@ const FAULT_MESSAGES: Readonly<Record<FaultError, string>> = {
 export function tooLarge(headers: Headers, identity: RequestIdentity, limitBytes: number): Outcome {
   const protocol = protocolFor(headers);
   const entry = baseEntry(headers, identity, protocol.operationOf(headers), undefined);
-  return errorOutcome(protocol, commonError(protocol, "requestTooLarge", `Request body exceeds the limit of ${limitBytes} bytes`), entry);
+  return errorOutcome(
+    protocol,
+    commonError(protocol, "requestTooLarge", `Request body exceeds the limit of ${limitBytes} bytes`),
+    entry,
+  );
 }
 
-export async function dispatch(request: SignedRequest, identity: RequestIdentity, state: DispatchState): Promise<Outcome> {
+export async function dispatch(
+  request: SignedRequest,
+  identity: RequestIdentity,
+  state: DispatchState,
+): Promise<Outcome> {
   const protocol = protocolFor(request.headers);
   const operationName = protocol.operationOf(request.headers, request.body);
   const input = protocol.parseInput(request.body);
@@ -124,7 +138,9 @@ export async function dispatch(request: SignedRequest, identity: RequestIdentity
     accountId: state.accountId,
     region: auth.region,
     accessKeyId: auth.accessKeyId,
-    ...(state.faults.current.maxConcurrentRuns !== undefined ? { maxConcurrentRuns: state.faults.current.maxConcurrentRuns } : {}),
+    ...(state.faults.current.maxConcurrentRuns !== undefined
+      ? { maxConcurrentRuns: state.faults.current.maxConcurrentRuns }
+      : {}),
     deniedViews: state.deniedViews(),
     accessDenied: (view) =>
       new ServiceError(
@@ -148,6 +164,7 @@ export async function dispatch(request: SignedRequest, identity: RequestIdentity
 
   const after = state.faults.afterProcessing(operation.name);
   if (after === "dropAfterProcessingRatio") return { entry: { ...entry, fault: after } };
-  if (after === "serverErrorAfterProcessingRatio") return fail(commonError(protocol, "internalError", FAULT_MESSAGES.internalError, after));
+  if (after === "serverErrorAfterProcessingRatio")
+    return fail(commonError(protocol, "internalError", FAULT_MESSAGES.internalError, after));
   return processed;
 }

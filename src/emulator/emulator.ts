@@ -12,14 +12,16 @@ export const DEFAULT_ACCOUNT_ID = "123456789012";
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<GlueEmulator> {
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
-  if (!/^\d{12}$/.test(accountId)) throw new Error(`accountId must be 12 digits, as AWS account ids are; got ${JSON.stringify(accountId)}`);
+  if (!/^\d{12}$/.test(accountId))
+    throw new Error(`accountId must be 12 digits, as AWS account ids are; got ${JSON.stringify(accountId)}`);
   const catalog = new Catalog({
     accountId,
     runDurationMs: options.runDurationMs ?? 60_000,
     startingMs: options.startingMs ?? 5_000,
     stopDelayMs: options.stopDelayMs ?? 5_000,
   });
-  for (const view of [...(options.views ?? []), ...(options.viewsFile ? readViewsFile(options.viewsFile) : [])]) catalog.addView(view);
+  for (const view of [...(options.views ?? []), ...(options.viewsFile ? readViewsFile(options.viewsFile) : [])])
+    catalog.addView(view);
   const clock = new EmulatedClock(options.clockScale ?? 1);
   const faults = new FaultInjector(options.faults ?? {}, options.seed ?? 1);
   const secrets = new Map((options.credentials ?? []).map((c) => [c.accessKeyId, c.secretAccessKey] as const));
@@ -67,8 +69,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Glue
         ...(runOptions.durationMs !== undefined ? { durationMs: runOptions.durationMs } : {}),
         ...(runOptions.outcome !== undefined ? { outcome: runOptions.outcome } : {}),
       });
-      if (outcome.kind === "unknownView") throw new Error(`The emulated catalog has no view ${describeRef(ref)}; add it first`);
-      if (outcome.kind === "running") throw new Error(`View ${describeRef(ref)} already has run ${outcome.run.runId} in progress`);
+      if (outcome.kind === "unknownView")
+        throw new Error(`The emulated catalog has no view ${describeRef(ref)}; add it first`);
+      if (outcome.kind === "running")
+        throw new Error(`View ${describeRef(ref)} already has run ${outcome.run.runId} in progress`);
       return outcome.run.runId;
     },
     failNextRuns: (view, count, errorMessage) => catalog.failNextRuns(catalog.resolve(view), count, errorMessage),

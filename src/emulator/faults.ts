@@ -18,7 +18,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** The errors a fault can answer with. */
-export type FaultError = Extract<CommonErrorKind, "throttling" | "internalError" | "serviceUnavailable"> | "operationTimeout";
+export type FaultError =
+  Extract<CommonErrorKind, "throttling" | "internalError" | "serviceUnavailable"> | "operationTimeout";
 
 /** What a fault decided before the request was processed. */
 export type FaultBeforeProcessing =
@@ -41,7 +42,8 @@ const RATIOS = [
 export function checkFaults(faults: Faults): void {
   for (const name of RATIOS) {
     const ratio = faults[name];
-    if (ratio !== undefined && !(ratio >= 0 && ratio <= 1)) throw new RangeError(`faults.${name} must be between 0 and 1; got ${ratio}`);
+    if (ratio !== undefined && !(ratio >= 0 && ratio <= 1))
+      throw new RangeError(`faults.${name} must be between 0 and 1; got ${ratio}`);
   }
   for (const name of ["requestsPerSecond", "latencyMs", "maxConcurrentRuns"] as const) {
     const value = faults[name];
@@ -91,7 +93,11 @@ export class FaultInjector {
     if (!this.appliesTo(operation)) return undefined;
     if (this.chance("dropRatio")) return { kind: "drop", fault: "dropRatio" };
     if (this.chance("serverErrorRatio")) {
-      return { kind: "error", error: this.random() < 0.5 ? "internalError" : "serviceUnavailable", fault: "serverErrorRatio" };
+      return {
+        kind: "error",
+        error: this.random() < 0.5 ? "internalError" : "serviceUnavailable",
+        fault: "serverErrorRatio",
+      };
     }
     if (this.chance("throttleRatio")) return { kind: "error", error: "throttling", fault: "throttleRatio" };
     if (options.canTimeOut && this.chance("operationTimeoutRatio")) {

@@ -7,6 +7,7 @@ export type {
   EmulatedRun,
   EmulatedRunStatus,
   EmulatedView,
+  EmulatorCredentials,
   EmulatorOptions,
   Faults,
   GlueEmulator,

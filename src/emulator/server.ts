@@ -76,7 +76,10 @@ export async function startServer(host: string, port: number, hooks: ServerHooks
     const outcome =
       body === undefined
         ? tooLarge(request.headers, identity, MAX_BODY_BYTES)
-        : await hooks.dispatch({ method: request.method ?? "GET", url: request.url ?? "/", headers: request.headers, body }, identity);
+        : await hooks.dispatch(
+            { method: request.method ?? "GET", url: request.url ?? "/", headers: request.headers, body },
+            identity,
+          );
     const latency = hooks.latencyMs();
     if (latency <= 0) return deliver(request, response, outcome);
     const timer = setTimeout(() => {

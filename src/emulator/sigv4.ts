@@ -47,7 +47,8 @@ export function headerValue(headers: SignedRequest["headers"], name: string): st
 export function parseAuthorization(header: string): ParsedAuthorization | { readonly problem: string } {
   const space = header.indexOf(" ");
   const algorithm = space < 0 ? header : header.slice(0, space);
-  if (algorithm !== ALGORITHM) return { problem: `Unsupported AWS 'algorithm': '${algorithm}'. Authorization=${header}` };
+  if (algorithm !== ALGORITHM)
+    return { problem: `Unsupported AWS 'algorithm': '${algorithm}'. Authorization=${header}` };
   const parameters = new Map<string, string>();
   for (const part of header.slice(space + 1).split(",")) {
     const equals = part.indexOf("=");
@@ -55,9 +56,13 @@ export function parseAuthorization(header: string): ParsedAuthorization | { read
   }
   const missing = ["Credential", "Signature", "SignedHeaders"].filter((name) => !parameters.get(name));
   if (missing.length > 0) {
-    return { problem: missing.map((name) => `Authorization header requires '${name}' parameter.`).join(" ") + ` Authorization=${header}` };
+    return {
+      problem:
+        missing.map((name) => `Authorization header requires '${name}' parameter.`).join(" ") +
+        ` Authorization=${header}`,
+    };
   }
-  const credential = parameters.get("Credential") as string;
+  const credential = parameters.get("Credential")!;
   const scope = credential.split("/");
   if (scope.length !== 5 || scope.some((element) => element === "")) {
     return {
@@ -71,8 +76,8 @@ export function parseAuthorization(header: string): ParsedAuthorization | { read
     region,
     service,
     terminator,
-    signedHeaders: (parameters.get("SignedHeaders") as string).split(";"),
-    signature: parameters.get("Signature") as string,
+    signedHeaders: parameters.get("SignedHeaders")!.split(";"),
+    signature: parameters.get("Signature")!,
   };
 }
 
@@ -94,10 +99,14 @@ export async function checkAuthorization(
   const invalid = (message: string): AuthCheck => ({ ok: false, kind: "invalidSignature", message, accessKeyId });
 
   const amzDate = headerValue(request.headers, "x-amz-date");
-  if (!amzDate) return incomplete(`Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${header}`);
+  if (!amzDate)
+    return incomplete(
+      `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${header}`,
+    );
   const dateMatch = AMZ_DATE.exec(amzDate);
   if (!dateMatch) return incomplete(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`);
-  if (!parsed.signedHeaders.includes("host")) return incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  if (!parsed.signedHeaders.includes("host"))
+    return incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization.");
   if (parsed.terminator !== "aws4_request") {
     return invalid(`Credential should be scoped with a valid terminator: 'aws4_request', not '${parsed.terminator}'.`);
   }
@@ -123,7 +132,8 @@ async function signatureMatches(
 ): Promise<boolean> {
   // The signer trusts x-amz-content-sha256 as the payload hash, so hold that header to the body.
   const declaredHash = headerValue(request.headers, "x-amz-content-sha256");
-  if (declaredHash !== undefined && declaredHash !== createHash("sha256").update(request.body).digest("hex")) return false;
+  if (declaredHash !== undefined && declaredHash !== createHash("sha256").update(request.body).digest("hex"))
+    return false;
 
   const headers: Record<string, string> = {};
   for (const name of auth.signedHeaders) {
@@ -134,7 +144,7 @@ async function signatureMatches(
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
-    query[key] = values.length === 1 ? (values[0] as string) : values;
+    query[key] = values.length === 1 ? values[0] : values;
   }
   const signer = new SignatureV4({
     credentials: { accessKeyId: auth.accessKeyId, secretAccessKey },
@@ -161,7 +171,9 @@ async function signatureMatches(
     },
   );
   const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? "";
-  return expected.length === auth.signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature));
+  return (
+    expected.length === auth.signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature))
+  );
 }
 
 /** `20260101T000000Z` as a Date. */

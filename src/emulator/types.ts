@@ -12,6 +12,14 @@ export interface EmulatedView {
   readonly tableName: string;
 }
 
+/** A test access key the emulator knows, so that it verifies signatures made with it. */
+export interface EmulatorCredentials {
+  /** The access key id. */
+  readonly accessKeyId: string;
+  /** The secret access key. */
+  readonly secretAccessKey: string;
+}
+
 /** How to start an emulator. */
 export interface EmulatorOptions {
   /** The TCP port to listen on; 0 picks a free one. @default 0 */
@@ -33,7 +41,7 @@ export interface EmulatorOptions {
   /** Emulated milliseconds per real millisecond; 1000 makes a 10-minute run take 0.6 s. @default 1 */
   readonly clockScale?: number;
   /** Access keys whose request signatures are verified; other keys are accepted unverified. @default [] */
-  readonly credentials?: ReadonlyArray<{ readonly accessKeyId: string; readonly secretAccessKey: string }>;
+  readonly credentials?: readonly EmulatorCredentials[];
   /** Faults to inject from the first request on. @default no faults */
   readonly faults?: Faults;
   /** Seeds every random fault decision, so that a test sees the same faults on every run. @default 1 */
@@ -88,23 +96,30 @@ export interface RequestLogEntry {
   readonly accessKeyId?: string;
 }
 
+/** Where a run is in its life, as Glue reports it. */
 export type EmulatedRunStatus = "STARTING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "STOPPED";
 
 /** The emulator's own record of a run, for assertions. */
 export interface EmulatedRun {
+  /** The MaterializedViewRefreshTaskRunId. */
   readonly runId: string;
+  /** The catalog of the refreshed view. */
   readonly catalogId: string;
+  /** The database of the refreshed view. */
   readonly databaseName: string;
+  /** The refreshed view. */
   readonly tableName: string;
   /** The status at the emulator's current time. */
   readonly status: EmulatedRunStatus;
   /** Whether the run came from the Start API or from `startRunOutOfBand` (a scheduled refresh). */
   readonly startedBy: "api" | "outOfBand";
+  /** Whether the run was asked to be a full refresh. */
   readonly fullRefresh: boolean;
   /** Emulated epoch milliseconds. */
   readonly startTime: number;
   /** Emulated epoch milliseconds, once the run has ended. */
   readonly endTime?: number;
+  /** The ErrorMessage of a run that ended FAILED. */
   readonly errorMessage?: string;
 }
 
@@ -117,6 +132,7 @@ export interface GlueEmulator {
    * factor from this origin agrees with the emulator's (before any advanceTime).
    */
   readonly clockOrigin: number;
+  /** The account id: the default catalog, and what STS GetCallerIdentity answers. */
   readonly accountId: string;
   /** Every request answered (or dropped) since the start or the last `resetRequests`, oldest first. */
   readonly requests: readonly RequestLogEntry[];
@@ -124,6 +140,7 @@ export interface GlueEmulator {
   now(): number;
   /** Moves the emulated clock forward by `ms` at once, so that runs progress without waiting. */
   advanceTime(ms: number): void;
+  /** Adds a view to the catalog. */
   addView(view: EmulatedView): void;
   /** Every run ever started (of one view, or of all), oldest first. */
   runs(view?: EmulatedView): EmulatedRun[];

@@ -13,7 +13,8 @@ export function nameProblem(value: string): string | undefined {
   const length = [...value].length;
   if (length < 1) return "must have length greater than or equal to 1";
   if (length > NAME_MAX_LENGTH) return `must have length less than or equal to ${NAME_MAX_LENGTH}`;
-  if (!NAME_PATTERN.test(value)) return "must satisfy the pattern [\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*";
+  if (!NAME_PATTERN.test(value))
+    return "must satisfy the pattern [\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*";
   return undefined;
 }
 

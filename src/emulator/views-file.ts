@@ -8,7 +8,7 @@ export function readViewsFile(file: string): EmulatedView[] {
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`Cannot read views file ${file}: ${(error as Error).message}`);
+    throw new Error(`Cannot read views file ${file}: ${(error as Error).message}`, { cause: error });
   }
   return parseViews(parsed, `views file ${file}`);
 }
@@ -19,13 +19,14 @@ export function parseViews(parsed: unknown, source: string): EmulatedView[] {
   return views.map((view: unknown, index) => {
     const entry = (view ?? {}) as Record<string, unknown>;
     for (const member of ["databaseName", "tableName"]) {
-      if (typeof entry[member] !== "string") throw new Error(`The ${source}: views[${index}].${member} must be a string`);
+      if (typeof entry[member] !== "string")
+        throw new Error(`The ${source}: views[${index}].${member} must be a string`);
     }
     if (entry.catalogId !== undefined && typeof entry.catalogId !== "string") {
       throw new Error(`The ${source}: views[${index}].catalogId must be a string when present`);
     }
     return {
-      ...(entry.catalogId !== undefined ? { catalogId: entry.catalogId as string } : {}),
+      ...(entry.catalogId !== undefined ? { catalogId: entry.catalogId } : {}),
       databaseName: entry.databaseName as string,
       tableName: entry.tableName as string,
     };

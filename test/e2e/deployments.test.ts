@@ -21,13 +21,19 @@ afterEach(() => emulator.close());
 
 describe("a stack over successive deployments", () => {
   it("creates with one run, changes nothing when nothing changed, refreshes once per trigger change, replaces on a new table", async () => {
-    const declare = (triggers: Record<string, unknown>, view = DAILY) => [{ name: "daily", args: stack.args({ ...view, triggers }) }];
+    const declare = (triggers: Record<string, unknown>, view = DAILY) => [
+      { name: "daily", args: stack.args({ ...view, triggers }) },
+    ];
 
     const first = await stack.up(declare({ schema: 1 }));
     expect(first.ok).toBe(true);
     expect(first.steps.map((s) => s.op)).toEqual(["create"]);
     const [run] = emulator.runs(DAILY);
-    expect(first.steps[0].outputs).toMatchObject({ runId: run.runId, status: "SUCCEEDED", catalogId: emulator.accountId });
+    expect(first.steps[0].outputs).toMatchObject({
+      runId: run.runId,
+      status: "SUCCEEDED",
+      catalogId: emulator.accountId,
+    });
     expect(run.status).toBe("SUCCEEDED");
     expect(first.hostOutput.map((l) => l.text)).toContain(`daily (sales.daily_mv): started refresh run ${run.runId}`);
 
@@ -49,7 +55,10 @@ describe("a stack over successive deployments", () => {
     expect(emulator.runs(DAILY)).toHaveLength(2);
     expect(emulator.runs(WEEKLY)).toHaveLength(1);
     expect(stack.engine.state).toHaveLength(1);
-    expect(stack.engine.resource("daily")?.outputs).toMatchObject({ tableName: "weekly_mv", runId: emulator.runs(WEEKLY)[0].runId });
+    expect(stack.engine.resource("daily")?.outputs).toMatchObject({
+      tableName: "weekly_mv",
+      runId: emulator.runs(WEEKLY)[0].runId,
+    });
   });
 
   it("destroys a stack whose last refresh failed", async () => {
@@ -79,7 +88,9 @@ describe("a stack over successive deployments", () => {
 
   it("starts no run for a change of settings only", async () => {
     await stack.up([{ name: "daily", args: stack.args({ ...DAILY, timeoutMinutes: 30 }) }]);
-    const report = await stack.up([{ name: "daily", args: stack.args({ ...DAILY, timeoutMinutes: 45, ifRunning: "stop" }) }]);
+    const report = await stack.up([
+      { name: "daily", args: stack.args({ ...DAILY, timeoutMinutes: 45, ifRunning: "stop" }) },
+    ]);
     expect(report.steps.map((s) => s.op)).toEqual(["update"]);
     expect(report.steps[0].outputs).toMatchObject({ timeoutMinutes: 45, ifRunning: "stop" });
     expect(startsAnswered(emulator)).toBe(1);
@@ -148,25 +159,34 @@ describe("a stack over successive deployments", () => {
 
   it("takes the view's catalog, database and name from a table-like view object", async () => {
     const view = { catalogId: emulator.accountId, databaseName: "sales", name: "weekly_mv" };
-    const report = await stack.up([{ name: "weekly", args: { view, endpoint: emulator.endpoint } as never }]);
-    expect(report.steps[0].outputs).toMatchObject({ catalogId: emulator.accountId, databaseName: "sales", tableName: "weekly_mv", status: "SUCCEEDED" });
+    const report = await stack.up([{ name: "weekly", args: { view, endpoint: emulator.endpoint } }]);
+    expect(report.steps[0].outputs).toMatchObject({
+      catalogId: emulator.accountId,
+      databaseName: "sales",
+      tableName: "weekly_mv",
+      status: "SUCCEEDED",
+    });
     expect(emulator.runs(WEEKLY)).toHaveLength(1);
   });
 
   it("refuses a view given together with the names it carries, in the program", async () => {
     const view = { catalogId: emulator.accountId, databaseName: "sales", name: "weekly_mv" };
-    await expect(stack.up([{ name: "weekly", args: { view, tableName: "daily_mv" } as never }])).rejects.toThrow(
+    await expect(stack.up([{ name: "weekly", args: { view, tableName: "daily_mv" } }])).rejects.toThrow(
       'MaterializedViewRefresh "weekly": give either view or tableName, not both: the view names the table',
     );
-    await expect(stack.up([{ name: "weekly", args: { databaseName: "sales" } as never }])).rejects.toThrow(
+    await expect(stack.up([{ name: "weekly", args: { databaseName: "sales" } }])).rejects.toThrow(
       'MaterializedViewRefresh "weekly": give view, or databaseName and tableName (tableName missing)',
     );
   });
 
   it("refuses bad input in check, before any AWS call", async () => {
-    const report = await stack.up([{ name: "daily", args: stack.args({ ...DAILY, timeoutMinutes: -5, ifRunning: "later" as never }) }]);
+    const report = await stack.up([
+      { name: "daily", args: stack.args({ ...DAILY, timeoutMinutes: -5, ifRunning: "later" as never }) },
+    ]);
     expect(report.ok).toBe(false);
-    expect(report.steps[0].error).toContain("timeoutMinutes must be a positive number of minutes, at most 10080 (7 days); got -5");
+    expect(report.steps[0].error).toContain(
+      "timeoutMinutes must be a positive number of minutes, at most 10080 (7 days); got -5",
+    );
     expect(report.steps[0].error).toContain('ifRunning must be one of "wait", "stop", "adopt", "fail"; got "later"');
     expect(emulator.requests).toHaveLength(0);
   });
@@ -188,7 +208,10 @@ describe("a stack over successive deployments", () => {
   it("previews without starting anything", async () => {
     await stack.up([{ name: "daily", args: stack.args({ ...DAILY, triggers: { v: 1 } }) }]);
     const preview = await stack.engine.preview({
-      config: { "aws:region": "us-east-1", refreshes: JSON.stringify([{ name: "daily", args: stack.args({ ...DAILY, triggers: { v: 2 } }) }]) },
+      config: {
+        "aws:region": "us-east-1",
+        refreshes: JSON.stringify([{ name: "daily", args: stack.args({ ...DAILY, triggers: { v: 2 } }) }]),
+      },
     });
     expect(preview.steps.map((s) => s.op)).toEqual(["update"]);
     expect(startsAnswered(emulator)).toBe(1);
@@ -199,7 +222,11 @@ describe("when the view already has a refresh running (a scheduled one)", () => 
   const LONG = 20 * 60_000;
 
   it("wait: waits for it, then starts its own", async () => {
-    const { report, scheduled } = await stack.upWithScheduledRun([{ name: "daily", args: stack.args({ ...DAILY, ifRunning: "wait" }) }], DAILY, LONG);
+    const { report, scheduled } = await stack.upWithScheduledRun(
+      [{ name: "daily", args: stack.args({ ...DAILY, ifRunning: "wait" }) }],
+      DAILY,
+      LONG,
+    );
     expect(report.ok).toBe(true);
     const runs = emulator.runs(DAILY);
     expect(runs.map((r) => [r.runId, r.startedBy, r.status])).toEqual([
@@ -210,7 +237,11 @@ describe("when the view already has a refresh running (a scheduled one)", () => 
   });
 
   it("stop: stops it, then starts its own", async () => {
-    const { report, scheduled } = await stack.upWithScheduledRun([{ name: "daily", args: stack.args({ ...DAILY, ifRunning: "stop" }) }], DAILY, 10 * LONG);
+    const { report, scheduled } = await stack.upWithScheduledRun(
+      [{ name: "daily", args: stack.args({ ...DAILY, ifRunning: "stop" }) }],
+      DAILY,
+      10 * LONG,
+    );
     expect(report.ok).toBe(true);
     const runs = emulator.runs(DAILY);
     expect(runs.map((r) => [r.runId, r.status])).toEqual([
@@ -221,15 +252,27 @@ describe("when the view already has a refresh running (a scheduled one)", () => 
   });
 
   it("adopt: records it as its own and starts none", async () => {
-    const { report, scheduled } = await stack.upWithScheduledRun([{ name: "daily", args: stack.args({ ...DAILY, ifRunning: "adopt" }) }], DAILY, LONG);
+    const { report, scheduled } = await stack.upWithScheduledRun(
+      [{ name: "daily", args: stack.args({ ...DAILY, ifRunning: "adopt" }) }],
+      DAILY,
+      LONG,
+    );
     expect(report.steps[0].outputs).toMatchObject({ runId: scheduled, status: "SUCCEEDED" });
     expect(emulator.runs(DAILY)).toHaveLength(1);
   });
 
   it("fail: fails the deployment naming the running run, and starts none", async () => {
-    const { report, scheduled } = await stack.upWithScheduledRun([{ name: "daily", args: stack.args({ ...DAILY, ifRunning: "fail" }) }], DAILY, LONG);
+    const { report, scheduled } = await stack.upWithScheduledRun(
+      [{ name: "daily", args: stack.args({ ...DAILY, ifRunning: "fail" }) }],
+      DAILY,
+      LONG,
+    );
     expect(report.ok).toBe(false);
-    expect(report.steps[0].error).toMatch(new RegExp(`refresh run ${scheduled} is already (STARTING|RUNNING) since .*, and ifRunning is "fail"; no refresh was started$`));
+    expect(report.steps[0].error).toMatch(
+      new RegExp(
+        `refresh run ${scheduled} is already (STARTING|RUNNING) since .*, and ifRunning is "fail"; no refresh was started$`,
+      ),
+    );
     expect(emulator.runs(DAILY)).toHaveLength(1);
     expect(stack.engine.state).toHaveLength(0);
   });

@@ -92,12 +92,16 @@ it(`loses and duplicates no refresh over ${DEPLOYMENTS} deployments with mixed f
         triggers[i]++;
         figures.refreshesRequested++;
         if (!outstanding.has(i)) outstanding.set(i, emulator.runs(VIEWS[i]).length);
-        if (random() < 0.15) emulator.failNextRuns(VIEWS[i], 1, `injected failure in deployment ${figures.deployments + 1}`);
+        if (random() < 0.15)
+          emulator.failNextRuns(VIEWS[i], 1, `injected failure in deployment ${figures.deployments + 1}`);
       }
     }
     const scheduled = VIEWS.filter(() => chaos && random() < 0.25);
     const before = VIEWS.map((_, i) => apiRuns(i).length);
-    const declared: Declared[] = VIEWS.map((view, i) => ({ name: `mv-${i}`, args: stack.args({ ...view, triggers: { version: triggers[i] } }) }));
+    const declared: Declared[] = VIEWS.map((view, i) => ({
+      name: `mv-${i}`,
+      args: stack.args({ ...view, triggers: { version: triggers[i] } }),
+    }));
     emulator.setFaults(faults);
     const report = await stack.up(declared, undefined, {
       onHost: () => scheduled.forEach((view) => emulator.startRunOutOfBand(view, { durationMs: 60_000 })),

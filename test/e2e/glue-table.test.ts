@@ -20,19 +20,36 @@ let engine: Engine;
 
 beforeEach(async () => {
   emulator = await emulatorFor([VIEW]);
-  engine = new Engine({ projectDir: path.join(__dirname, "..", "..", "examples", "glue-table"), hostEnv: hostEnv(emulator) });
+  engine = new Engine({
+    projectDir: path.join(__dirname, "..", "..", "examples", "glue-table"),
+    hostEnv: hostEnv(emulator),
+  });
 });
 afterEach(() => emulator.close());
 
-const config = (extra: Record<string, string> = {}) => ({ "aws:region": "us-east-1", glueEndpoint: emulator.endpoint, ...extra });
-const ops = (report: { steps: Array<{ name: string; op: string }> }) => Object.fromEntries(report.steps.map((s) => [s.name, s.op]));
+const config = (extra: Record<string, string> = {}) => ({
+  "aws:region": "us-east-1",
+  glueEndpoint: emulator.endpoint,
+  ...extra,
+});
+const ops = (report: { steps: { name: string; op: string }[] }) =>
+  Object.fromEntries(report.steps.map((s) => [s.name, s.op]));
 
 it("refreshes the view on create and after each schema change, not after Glue's own parameter changes", async () => {
   const first = await engine.up({ config: config() });
   expect(first.ok).toBe(true);
-  expect(ops(first)).toEqual({ sales: "create", "daily-totals": "create", "daily-totals-refresh": "create", "mv-refresh": "create" });
+  expect(ops(first)).toEqual({
+    sales: "create",
+    "daily-totals": "create",
+    "daily-totals-refresh": "create",
+    "mv-refresh": "create",
+  });
   const refreshStep = first.steps.find((s) => s.name === "daily-totals-refresh")!;
-  expect(refreshStep.outputs).toMatchObject({ databaseName: "sales", tableName: "daily_totals_mv", status: "SUCCEEDED" });
+  expect(refreshStep.outputs).toMatchObject({
+    databaseName: "sales",
+    tableName: "daily_totals_mv",
+    status: "SUCCEEDED",
+  });
   expect(refreshStep.outputs?.triggers).toEqual({ viewDefinitionSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   expect(emulator.runs(VIEW)).toHaveLength(1);
 
@@ -40,7 +57,9 @@ it("refreshes the view on create and after each schema change, not after Glue's 
   expect(same.steps.every((s) => s.op === "same")).toBe(true);
   expect(emulator.runs(VIEW)).toHaveLength(1);
 
-  const schemaChange = await engine.up({ config: config({ columns: JSON.stringify([...COLUMNS, { name: "orders", type: "bigint" }]) }) });
+  const schemaChange = await engine.up({
+    config: config({ columns: JSON.stringify([...COLUMNS, { name: "orders", type: "bigint" }]) }),
+  });
   expect(schemaChange.ok).toBe(true);
   expect(ops(schemaChange)).toMatchObject({ "daily-totals": "update", "daily-totals-refresh": "update" });
   expect(emulator.runs(VIEW)).toHaveLength(2);
@@ -60,7 +79,12 @@ it("declares the pipeline's IAM policy from refreshPolicy()", async () => {
   const policy = report.steps.find((s) => s.name === "mv-refresh")?.outputs?.policy;
   expect(policy).toMatchObject({
     Statement: [
-      { Action: expect.arrayContaining(["glue:StartMaterializedViewRefreshTaskRun", "glue:ListMaterializedViewRefreshTaskRuns"]) },
+      {
+        Action: expect.arrayContaining([
+          "glue:StartMaterializedViewRefreshTaskRun",
+          "glue:ListMaterializedViewRefreshTaskRuns",
+        ]),
+      },
       { Action: ["sts:GetCallerIdentity"] },
     ],
   });

@@ -29,7 +29,8 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.close());
 
-const declared = (endpoint: string) => JSON.stringify([{ name: "daily", args: { ...DAILY, endpoint, triggers: { schema: 1 } } }]);
+const declared = (endpoint: string) =>
+  JSON.stringify([{ name: "daily", args: { ...DAILY, endpoint, triggers: { schema: 1 } } }]);
 
 it("deploys from a program that installed the package from its tarball", async () => {
   const engine = new Engine({ projectDir: installed.dir, hostEnv: hostEnv(emulator), typeCheck: true });

@@ -65,10 +65,17 @@ describe("the provider host told to stop while it waits", () => {
     const [run] = apiRuns();
     expect(interrupted.ok).toBe(false);
     expect(interrupted.steps[0].error).toMatch(
-      new RegExp(`interrupted while waiting for refresh run ${run.runId}, last seen (STARTING|RUNNING); the run goes on in Glue`),
+      new RegExp(
+        `interrupted while waiting for refresh run ${run.runId}, last seen (STARTING|RUNNING); the run goes on in Glue`,
+      ),
     );
-    expect(interrupted.hostOutput.map((l) => l.text)).toContainEqual(expect.stringContaining(`interrupted while waiting for refresh run ${run.runId}`));
-    expect(stack.engine.resource("daily")).toMatchObject({ outputs: { runId: run.runId }, initErrors: [expect.any(String)] });
+    expect(interrupted.hostOutput.map((l) => l.text)).toContainEqual(
+      expect.stringContaining(`interrupted while waiting for refresh run ${run.runId}`),
+    );
+    expect(stack.engine.resource("daily")).toMatchObject({
+      outputs: { runId: run.runId },
+      initErrors: [expect.any(String)],
+    });
     expect(emulator.runs(DAILY)[0].status).toBe("RUNNING");
 
     const resumed = await stack.up(declared);
@@ -86,7 +93,10 @@ it("starts every refresh of a stack of many views under a request rate limit, pa
   try {
     const manyStack = new E2eStack(limited, { parallel: count, hostEnv: hostEnv(limited, 1) });
     const report = await manyStack.up(
-      many.map((view, i) => ({ name: `mv-${i}`, args: manyStack.args({ ...view, catalogId: limited.accountId, waitForCompletion: false }) })),
+      many.map((view, i) => ({
+        name: `mv-${i}`,
+        args: manyStack.args({ ...view, catalogId: limited.accountId, waitForCompletion: false }),
+      })),
     );
     expect(report.steps.filter((s) => s.ok)).toHaveLength(count);
     expect(limited.runs().filter((r) => r.startedBy === "api")).toHaveLength(count);

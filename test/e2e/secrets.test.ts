@@ -60,7 +60,9 @@ function assertNoSecret(where: string, text: string, credentials: Sentinel): voi
     for (const form of forms(secret)) {
       const at = text.indexOf(form);
       if (at >= 0) {
-        throw new Error(`${where} contains the ${what} (as ${JSON.stringify(form)}): …${text.slice(Math.max(0, at - 160), at + form.length + 40)}…`);
+        throw new Error(
+          `${where} contains the ${what} (as ${JSON.stringify(form)}): …${text.slice(Math.max(0, at - 160), at + form.length + 40)}…`,
+        );
       }
     }
   }
@@ -69,19 +71,25 @@ function assertNoSecret(where: string, text: string, credentials: Sentinel): voi
 /** An HTTP proxy in front of the emulator that records the session token of each request. */
 interface TokenProxy {
   readonly endpoint: string;
-  readonly tokens: Array<string | undefined>;
+  readonly tokens: (string | undefined)[];
   close(): Promise<void>;
 }
 
 async function tokenProxy(target: string): Promise<TokenProxy> {
   const upstream = new URL(target);
-  const tokens: Array<string | undefined> = [];
+  const tokens: (string | undefined)[] = [];
   const server = http.createServer((request, response) => {
     const token = request.headers["x-amz-security-token"];
     tokens.push(Array.isArray(token) ? token.join(",") : token);
     // Headers go on unchanged, Host included, so that the emulator verifies the signature as sent.
     const forward = http.request(
-      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+      },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);
@@ -230,7 +238,7 @@ describe.each(SOURCES)("credentials from $name", (source) => {
     await emulator.close();
   });
 
-  const declare = (resources: Array<[string, typeof DAILY, Record<string, unknown>]>): Declared[] =>
+  const declare = (resources: [string, typeof DAILY, Record<string, unknown>][]): Declared[] =>
     resources.map(([name, view, triggers]) => ({ name, args: { ...view, triggers, endpoint: proxy.endpoint } }));
 
   /** Runs one deployment and checks everything it left for the secrets, errors included. */
@@ -244,8 +252,10 @@ describe.each(SOURCES)("credentials from $name", (source) => {
       throw error;
     }
     assertNoSecret(`the report of ${label}`, JSON.stringify(report), credentials);
-    for (const step of report.steps) assertNoSecret(`the error of ${step.name} in ${label}`, step.error ?? "", credentials);
-    for (const line of report.hostOutput) assertNoSecret(`a line the provider host printed in ${label}`, line.text, credentials);
+    for (const step of report.steps)
+      assertNoSecret(`the error of ${step.name} in ${label}`, step.error ?? "", credentials);
+    for (const line of report.hostOutput)
+      assertNoSecret(`a line the provider host printed in ${label}`, line.text, credentials);
     assertNoSecret(`the state after ${label}`, JSON.stringify(stack.engine.state), credentials);
     for (const resource of stack.engine.state) {
       const provider = resource.inputs.__provider;
@@ -265,7 +275,9 @@ describe.each(SOURCES)("credentials from $name", (source) => {
     expect(created.ok).toBe(true);
     expect(created.steps.map((s) => [s.name, s.op])).toEqual([["daily", "create"]]);
     expect(created.steps[0].outputs).toMatchObject({ status: "SUCCEEDED", runId: emulator.runs(DAILY)[0].runId });
-    expect(created.hostOutput.map((l) => l.text)).toContain(`daily (sales.daily_mv): started refresh run ${emulator.runs(DAILY)[0].runId}`);
+    expect(created.hostOutput.map((l) => l.text)).toContain(
+      `daily (sales.daily_mv): started refresh run ${emulator.runs(DAILY)[0].runId}`,
+    );
 
     // 2. pulumi refresh.
     const refreshed = await deployment("a refresh", () => stack.engine.refresh());
@@ -275,7 +287,9 @@ describe.each(SOURCES)("credentials from $name", (source) => {
 
     // 3. A deployment whose refresh fails: the error and the partial state carry Glue's message.
     emulator.failNextRuns(DAILY, 1, "Spark job failed: column price not found");
-    const failed = await deployment("an up whose refresh fails", () => stack.up(declare([["daily", DAILY, { schema: 2 }]])));
+    const failed = await deployment("an up whose refresh fails", () =>
+      stack.up(declare([["daily", DAILY, { schema: 2 }]])),
+    );
     expect(failed.ok).toBe(false);
     expect(failed.steps[0].error).toContain("ended FAILED: Spark job failed: column price not found");
     expect(stack.engine.resource("daily")?.initErrors).toEqual([expect.stringContaining("ended FAILED")]);
@@ -287,12 +301,23 @@ describe.each(SOURCES)("credentials from $name", (source) => {
     // 4. AccessDenied on a new view, while the failed one is retried.
     emulator.setFaults({ accessDenied: [WEEKLY] });
     const denied = await deployment("an up that meets AccessDenied", () =>
-      stack.up(declare([["daily", DAILY, { schema: 2 }], ["weekly", WEEKLY, {}]])),
+      stack.up(
+        declare([
+          ["daily", DAILY, { schema: 2 }],
+          ["weekly", WEEKLY, {}],
+        ]),
+      ),
     );
     expect(denied.ok).toBe(false);
     const weekly = denied.steps.find((s) => s.name === "weekly");
-    expect(weekly?.error).toMatch(/^StartMaterializedViewRefreshTaskRun for view sales\.weekly_mv .* failed: AccessDeniedException: /);
-    expect(denied.steps.find((s) => s.name === "daily")).toMatchObject({ op: "update", ok: true, outputs: { status: "SUCCEEDED" } });
+    expect(weekly?.error).toMatch(
+      /^StartMaterializedViewRefreshTaskRun for view sales\.weekly_mv .* failed: AccessDeniedException: /,
+    );
+    expect(denied.steps.find((s) => s.name === "daily")).toMatchObject({
+      op: "update",
+      ok: true,
+      outputs: { status: "SUCCEEDED" },
+    });
 
     // The sentinels were the credentials used: every request was signed with the sentinel key
     // (verified by the emulator) and carried the sentinel session token.
@@ -338,21 +363,30 @@ function auditVerdict(stdout: string): string[] {
     .filter(([, v]) => v.severity === "high" || v.severity === "critical")
     .map(([name, v]) => `${name} (${v.severity})`);
   const counted = (counts.high ?? 0) + (counts.critical ?? 0);
-  return findings.length > 0 || counted === 0 ? findings : [`${counts.high ?? 0} high, ${counts.critical ?? 0} critical`];
+  return findings.length > 0 || counted === 0
+    ? findings
+    : [`${counts.high ?? 0} high, ${counts.critical ?? 0} critical`];
 }
 
 function npmAudit(): Promise<string> {
   return new Promise((resolve) => {
     // npm exits non-zero both for findings and for a failed request: the JSON tells which.
-    execFile("npm", ["audit", "--omit=dev", "--json"], { cwd: REPO_ROOT, timeout: 120_000, maxBuffer: 32 * 1024 * 1024 }, (_error, stdout) =>
-      resolve(stdout),
+    execFile(
+      "npm",
+      ["audit", "--omit=dev", "--json"],
+      { cwd: REPO_ROOT, timeout: 120_000, maxBuffer: 32 * 1024 * 1024 },
+      (_error, stdout) => resolve(stdout),
     );
   });
 }
 
 describe("npm audit of the production dependencies", () => {
   it("reads a clean report as clean, and refuses findings and an unreachable endpoint", () => {
-    const clean = { auditReportVersion: 2, vulnerabilities: {}, metadata: { vulnerabilities: { info: 0, low: 0, moderate: 1, high: 0, critical: 0, total: 1 } } };
+    const clean = {
+      auditReportVersion: 2,
+      vulnerabilities: {},
+      metadata: { vulnerabilities: { info: 0, low: 0, moderate: 1, high: 0, critical: 0, total: 1 } },
+    };
     expect(auditVerdict(JSON.stringify(clean))).toEqual([]);
     const bad = {
       auditReportVersion: 2,
@@ -368,7 +402,9 @@ describe("npm audit of the production dependencies", () => {
       body: "",
       error: { summary: "", detail: "" },
     };
-    expect(() => auditVerdict(JSON.stringify(refused))).toThrow(/could not reach the registry's audit endpoint, so no audit was done: 405/);
+    expect(() => auditVerdict(JSON.stringify(refused))).toThrow(
+      /could not reach the registry's audit endpoint, so no audit was done: 405/,
+    );
     expect(() => auditVerdict("")).toThrow(/no JSON report/);
   });
 

@@ -9,13 +9,24 @@ const DAILY = { databaseName: "sales", tableName: "daily_mv" };
 
 function catalog(): Catalog {
   let next = 0;
-  const c = new Catalog({ accountId: ACCOUNT, runDurationMs: 60_000, startingMs: 5_000, stopDelayMs: 5_000, newRunId: () => `run-${++next}` });
+  const c = new Catalog({
+    accountId: ACCOUNT,
+    runDurationMs: 60_000,
+    startingMs: 5_000,
+    stopDelayMs: 5_000,
+    newRunId: () => `run-${++next}`,
+  });
   c.addView(DAILY);
   return c;
 }
 
 function started(c: Catalog, at = T0, options: { fullRefresh?: boolean; durationMs?: number } = {}): RunRecord {
-  const outcome = c.start(c.resolve(DAILY), { at, fullRefresh: options.fullRefresh ?? false, startedBy: "api", ...options });
+  const outcome = c.start(c.resolve(DAILY), {
+    at,
+    fullRefresh: options.fullRefresh ?? false,
+    startedBy: "api",
+    ...options,
+  });
   if (outcome.kind !== "started") throw new Error(outcome.kind);
   return outcome.run;
 }
@@ -25,7 +36,12 @@ describe("runStateAt", () => {
     const run = started(catalog());
     expect(runStateAt(run, T0)).toEqual({ status: "STARTING", lastUpdated: T0, runningMs: 0 });
     expect(runStateAt(run, T0 + 4_999).status).toBe("STARTING");
-    expect(runStateAt(run, T0 + 5_000)).toEqual({ status: "RUNNING", runningSince: T0 + 5_000, lastUpdated: T0 + 5_000, runningMs: 0 });
+    expect(runStateAt(run, T0 + 5_000)).toEqual({
+      status: "RUNNING",
+      runningSince: T0 + 5_000,
+      lastUpdated: T0 + 5_000,
+      runningMs: 0,
+    });
     expect(runStateAt(run, T0 + 30_000).runningMs).toBe(25_000);
     expect(runStateAt(run, T0 + 60_000)).toEqual({
       status: "SUCCEEDED",
@@ -53,7 +69,12 @@ describe("runStateAt", () => {
     const run = started(c);
     c.requestStop(c.resolve(DAILY), T0);
     expect(runStateAt(run, T0 + 4_999).status).toBe("STARTING");
-    expect(runStateAt(run, T0 + 5_000)).toEqual({ status: "STOPPED", endTime: T0 + 5_000, lastUpdated: T0 + 5_000, runningMs: 0 });
+    expect(runStateAt(run, T0 + 5_000)).toEqual({
+      status: "STOPPED",
+      endTime: T0 + 5_000,
+      lastUpdated: T0 + 5_000,
+      runningMs: 0,
+    });
 
     const later = started(c, T0 + 10_000);
     c.requestStop(c.resolve(DAILY), T0 + 11_000);
@@ -71,7 +92,12 @@ describe("runStateAt", () => {
   it("skips RUNNING for a run shorter than its STARTING phase", () => {
     const run = started(catalog(), T0, { durationMs: 2_000 });
     expect(runStateAt(run, T0 + 1_999).status).toBe("STARTING");
-    expect(runStateAt(run, T0 + 2_000)).toEqual({ status: "SUCCEEDED", endTime: T0 + 2_000, lastUpdated: T0 + 2_000, runningMs: 0 });
+    expect(runStateAt(run, T0 + 2_000)).toEqual({
+      status: "SUCCEEDED",
+      endTime: T0 + 2_000,
+      lastUpdated: T0 + 2_000,
+      runningMs: 0,
+    });
   });
 });
 
@@ -79,8 +105,13 @@ describe("Catalog", () => {
   it("refuses a second active run of a view, and starts for unknown views nothing", () => {
     const c = catalog();
     const first = started(c);
-    expect(c.start(c.resolve(DAILY), { at: T0 + 1, fullRefresh: false, startedBy: "api" })).toEqual({ kind: "running", run: first });
-    expect(c.start(c.resolve({ databaseName: "x", tableName: "y" }), { at: T0, fullRefresh: false, startedBy: "api" })).toEqual({ kind: "unknownView" });
+    expect(c.start(c.resolve(DAILY), { at: T0 + 1, fullRefresh: false, startedBy: "api" })).toEqual({
+      kind: "running",
+      run: first,
+    });
+    expect(
+      c.start(c.resolve({ databaseName: "x", tableName: "y" }), { at: T0, fullRefresh: false, startedBy: "api" }),
+    ).toEqual({ kind: "unknownView" });
     expect(c.activeRunCount(T0 + 1)).toBe(1);
     expect(c.activeRunCount(T0 + 60_000)).toBe(0);
     expect(started(c, T0 + 60_000).runId).toBe("run-2");
@@ -88,7 +119,9 @@ describe("Catalog", () => {
 
   it("plans FULL for the first run and when asked, INCREMENTAL otherwise", () => {
     const c = catalog();
-    const types = [false, false, true].map((fullRefresh, i) => started(c, T0 + i * 60_000, { fullRefresh }).refreshType);
+    const types = [false, false, true].map(
+      (fullRefresh, i) => started(c, T0 + i * 60_000, { fullRefresh }).refreshType,
+    );
     expect(types).toEqual(["FULL", "INCREMENTAL", "FULL"]);
   });
 
@@ -113,7 +146,9 @@ describe("Catalog", () => {
 
   it("refuses views with invalid names and settings for unknown views", () => {
     const c = catalog();
-    expect(() => c.addView({ databaseName: "", tableName: "t" })).toThrow(/databaseName must have length greater than or equal to 1/);
+    expect(() => c.addView({ databaseName: "", tableName: "t" })).toThrow(
+      /databaseName must have length greater than or equal to 1/,
+    );
     expect(() => c.failNextRuns(c.resolve({ databaseName: "x", tableName: "y" }), 1)).toThrow(/no view x\.y/);
     expect(() => c.setRunDuration(undefined, -1)).toThrow(RangeError);
   });
@@ -123,14 +158,26 @@ describe("Catalog", () => {
     c.addView({ databaseName: "sales", tableName: "weekly_mv" });
     c.addView({ catalogId: "999999999999", databaseName: "sales", tableName: "daily_mv" });
     const a = started(c);
-    const b = c.start(c.resolve({ databaseName: "sales", tableName: "weekly_mv" }), { at: T0, fullRefresh: false, startedBy: "api" });
-    const other = c.start(c.resolve({ catalogId: "999999999999", ...DAILY }), { at: T0, fullRefresh: false, startedBy: "outOfBand" });
+    const b = c.start(c.resolve({ databaseName: "sales", tableName: "weekly_mv" }), {
+      at: T0,
+      fullRefresh: false,
+      startedBy: "api",
+    });
+    const other = c.start(c.resolve({ catalogId: "999999999999", ...DAILY }), {
+      at: T0,
+      fullRefresh: false,
+      startedBy: "outOfBand",
+    });
     const ids = (runs: RunRecord[]) => runs.map((r) => r.runId);
     expect(ids(c.list({ catalogId: ACCOUNT }))).toEqual(["run-2", "run-1"]);
     expect(ids(c.list({ catalogId: ACCOUNT, tableName: "DAILY_MV" }))).toEqual([a.runId]);
     expect(ids(c.list({ catalogId: "999999999999" }))).toEqual(["run-3"]);
     expect(b.kind).toBe("started");
-    expect(other.kind === "started" && emulatedRun(other.run, T0)).toMatchObject({ catalogId: "999999999999", startedBy: "outOfBand", status: "STARTING" });
+    expect(other.kind === "started" && emulatedRun(other.run, T0)).toMatchObject({
+      catalogId: "999999999999",
+      startedBy: "outOfBand",
+      status: "STARTING",
+    });
   });
 });
 
@@ -138,14 +185,24 @@ describe("wireRun", () => {
   it("writes epoch seconds, omits what is not known yet, and grows the metrics while RUNNING", () => {
     const run = started(catalog(), T0 + 250);
     const starting = wireRun(run, T0 + 1_000, ACCOUNT);
-    expect(starting).toMatchObject({ Status: "STARTING", CreationTime: (T0 + 250) / 1000, StartTime: (T0 + 250) / 1000, DPUSeconds: 0, ProcessedBytes: 0 });
+    expect(starting).toMatchObject({
+      Status: "STARTING",
+      CreationTime: (T0 + 250) / 1000,
+      StartTime: (T0 + 250) / 1000,
+      DPUSeconds: 0,
+      ProcessedBytes: 0,
+    });
     expect(starting).not.toHaveProperty("RefreshType");
     expect(starting).not.toHaveProperty("EndTime");
     const early = wireRun(run, T0 + 15_250, ACCOUNT);
     const late = wireRun(run, T0 + 45_250, ACCOUNT);
     expect(early).toMatchObject({ Status: "RUNNING", RefreshType: "FULL", DPUSeconds: 100 });
     expect(late.ProcessedBytes as number).toBeGreaterThan(early.ProcessedBytes as number);
-    expect(wireRun(run, T0 + 60_250, ACCOUNT)).toMatchObject({ Status: "SUCCEEDED", EndTime: (T0 + 60_250) / 1000, LastUpdated: (T0 + 60_250) / 1000 });
+    expect(wireRun(run, T0 + 60_250, ACCOUNT)).toMatchObject({
+      Status: "SUCCEEDED",
+      EndTime: (T0 + 60_250) / 1000,
+      LastUpdated: (T0 + 60_250) / 1000,
+    });
   });
 });
 

@@ -14,16 +14,26 @@ describe("parseCommandLine", () => {
   it("turns flags into emulator options", () => {
     expect(
       parseCommandLine([
-        "--port", "4567",
-        "--account-id", "111122223333",
-        "--view", "sales.daily_mv",
-        "--view", "999999999999:finance.ledger.mv",
-        "--credentials", "AKID:se:cret",
-        "--clock-scale", "1000",
-        "--run-duration-ms", "600000",
-        "--throttle-ratio", "0.25",
-        "--max-concurrent-runs", "2",
-        "--fault-operations", "StartMaterializedViewRefreshTaskRun, GetMaterializedViewRefreshTaskRun",
+        "--port",
+        "4567",
+        "--account-id",
+        "111122223333",
+        "--view",
+        "sales.daily_mv",
+        "--view",
+        "999999999999:finance.ledger.mv",
+        "--credentials",
+        "AKID:se:cret",
+        "--clock-scale",
+        "1000",
+        "--run-duration-ms",
+        "600000",
+        "--throttle-ratio",
+        "0.25",
+        "--max-concurrent-runs",
+        "2",
+        "--fault-operations",
+        "StartMaterializedViewRefreshTaskRun, GetMaterializedViewRefreshTaskRun",
       ]),
     ).toEqual({
       port: 4567,
@@ -35,7 +45,11 @@ describe("parseCommandLine", () => {
       credentials: [{ accessKeyId: "AKID", secretAccessKey: "se:cret" }],
       clockScale: 1000,
       runDurationMs: 600_000,
-      faults: { throttleRatio: 0.25, maxConcurrentRuns: 2, operations: ["StartMaterializedViewRefreshTaskRun", "GetMaterializedViewRefreshTaskRun"] },
+      faults: {
+        throttleRatio: 0.25,
+        maxConcurrentRuns: 2,
+        operations: ["StartMaterializedViewRefreshTaskRun", "GetMaterializedViewRefreshTaskRun"],
+      },
     });
     expect(parseCommandLine([])).toEqual({});
     expect(parseCommandLine(["--help"])).toBeUndefined();
@@ -68,7 +82,7 @@ describe("the built bin", () => {
       started.stdout.on("data", (chunk: Buffer) => {
         output += chunk.toString();
         const match = /^glue-mv-emulator listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(output);
-        if (match) resolve(match[1] as string);
+        if (match) resolve(match[1]);
       });
       started.on("exit", (code) => reject(new Error(`the bin exited with ${code} before listening: ${output}`)));
     });
@@ -77,15 +91,30 @@ describe("the built bin", () => {
   it("prints its endpoint, serves the views file's views, and exits cleanly on SIGTERM", async () => {
     const viewsFile = path.join(work, "views.json");
     writeFileSync(viewsFile, JSON.stringify({ views: [{ databaseName: "sales", tableName: "daily_mv" }] }));
-    const endpoint = await startCli(["--views-file", viewsFile, "--credentials", "AKIDCLI:cli-secret", "--account-id", "111122223333"]);
+    const endpoint = await startCli([
+      "--views-file",
+      viewsFile,
+      "--credentials",
+      "AKIDCLI:cli-secret",
+      "--account-id",
+      "111122223333",
+    ]);
     const target = { endpoint };
     const credentials = { accessKeyId: "AKIDCLI", secretAccessKey: "cli-secret" };
-    await expect(stsClient(target, { credentials }).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Account: "111122223333" });
+    await expect(stsClient(target, { credentials }).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({
+      Account: "111122223333",
+    });
     await expect(
-      glueClient(target, { credentials }).send(new StartMaterializedViewRefreshTaskRunCommand({ CatalogId: "111122223333", DatabaseName: "sales", TableName: "daily_mv" })),
+      glueClient(target, { credentials }).send(
+        new StartMaterializedViewRefreshTaskRunCommand({
+          CatalogId: "111122223333",
+          DatabaseName: "sales",
+          TableName: "daily_mv",
+        }),
+      ),
     ).resolves.toMatchObject({ MaterializedViewRefreshTaskRunId: expect.any(String) });
 
-    const running = child as ChildProcessWithoutNullStreams;
+    const running = child!;
     const exited = new Promise<number | null>((resolve) => running.on("exit", resolve));
     running.kill("SIGTERM");
     await expect(exited).resolves.toBe(0);

@@ -21,20 +21,36 @@ describe("FaultInjector", () => {
   });
 
   it("answers each ratio fault when its ratio is 1, and limits them to the listed operations", () => {
-    const decide = (faults: object, canTimeOut = true) => new FaultInjector(faults, 1).beforeProcessing("Op", { canTimeOut });
+    const decide = (faults: object, canTimeOut = true) =>
+      new FaultInjector(faults, 1).beforeProcessing("Op", { canTimeOut });
     expect(decide({ dropRatio: 1 })).toEqual({ kind: "drop", fault: "dropRatio" });
     expect(decide({ throttleRatio: 1 })).toEqual({ kind: "error", error: "throttling", fault: "throttleRatio" });
-    expect(decide({ serverErrorRatio: 1 })).toMatchObject({ kind: "error", error: expect.stringMatching(/^(internalError|serviceUnavailable)$/) });
-    expect(decide({ operationTimeoutRatio: 1 })).toEqual({ kind: "error", error: "operationTimeout", fault: "operationTimeoutRatio" });
+    expect(decide({ serverErrorRatio: 1 })).toMatchObject({
+      kind: "error",
+      error: expect.stringMatching(/^(internalError|serviceUnavailable)$/),
+    });
+    expect(decide({ operationTimeoutRatio: 1 })).toEqual({
+      kind: "error",
+      error: "operationTimeout",
+      fault: "operationTimeoutRatio",
+    });
     expect(decide({ operationTimeoutRatio: 1 }, false)).toBeUndefined();
     expect(decide({ throttleRatio: 1, operations: ["Other"] })).toBeUndefined();
-    expect(new FaultInjector({ dropAfterProcessingRatio: 1 }, 1).afterProcessing("Op")).toBe("dropAfterProcessingRatio");
-    expect(new FaultInjector({ serverErrorAfterProcessingRatio: 1 }, 1).afterProcessing("Op")).toBe("serverErrorAfterProcessingRatio");
+    expect(new FaultInjector({ dropAfterProcessingRatio: 1 }, 1).afterProcessing("Op")).toBe(
+      "dropAfterProcessingRatio",
+    );
+    expect(new FaultInjector({ serverErrorAfterProcessingRatio: 1 }, 1).afterProcessing("Op")).toBe(
+      "serverErrorAfterProcessingRatio",
+    );
   });
 
   it("spreads both server errors", () => {
     const faults = new FaultInjector({ serverErrorRatio: 1 }, 1);
-    const errors = new Set(Array.from({ length: 40 }, () => faults.beforeProcessing("Op", { canTimeOut: true })).map((d) => d?.kind === "error" && d.error));
+    const errors = new Set(
+      Array.from({ length: 40 }, () => faults.beforeProcessing("Op", { canTimeOut: true })).map(
+        (d) => d?.kind === "error" && d.error,
+      ),
+    );
     expect(errors).toEqual(new Set(["internalError", "serviceUnavailable"]));
   });
 
@@ -55,7 +71,11 @@ describe("FaultInjector", () => {
 
 describe("parseAuthorization", () => {
   it("reads the SigV4 header and says what is missing from a broken one", () => {
-    expect(parseAuthorization("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/glue/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc")).toEqual({
+    expect(
+      parseAuthorization(
+        "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/glue/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc",
+      ),
+    ).toEqual({
       accessKeyId: "AKID",
       date: "20260101",
       region: "us-east-1",
@@ -64,11 +84,17 @@ describe("parseAuthorization", () => {
       signedHeaders: ["host", "x-amz-date"],
       signature: "abc",
     });
-    expect(parseAuthorization("Bearer token")).toEqual({ problem: "Unsupported AWS 'algorithm': 'Bearer'. Authorization=Bearer token" });
-    expect(parseAuthorization("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/glue/aws4_request")).toEqual({
-      problem: expect.stringMatching(/^Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\./),
+    expect(parseAuthorization("Bearer token")).toEqual({
+      problem: "Unsupported AWS 'algorithm': 'Bearer'. Authorization=Bearer token",
     });
-    expect(parseAuthorization("AWS4-HMAC-SHA256 Credential=AKID/us-east-1/glue, SignedHeaders=host, Signature=abc")).toEqual({
+    expect(parseAuthorization("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/glue/aws4_request")).toEqual({
+      problem: expect.stringMatching(
+        /^Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\./,
+      ),
+    });
+    expect(
+      parseAuthorization("AWS4-HMAC-SHA256 Credential=AKID/us-east-1/glue, SignedHeaders=host, Signature=abc"),
+    ).toEqual({
       problem: expect.stringContaining("exactly 5 slash-delimited elements"),
     });
   });
@@ -79,7 +105,12 @@ describe("checkAuthorization", () => {
   const signingDate = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));
 
   async function signed(body: string, service = "glue"): Promise<SignedRequest> {
-    const signer = new SignatureV4({ credentials: { accessKeyId: "AKID", secretAccessKey: SECRET }, region: "eu-west-1", service, sha256: NodeSha256 });
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: "AKID", secretAccessKey: SECRET },
+      region: "eu-west-1",
+      service,
+      sha256: NodeSha256,
+    });
     const request = await signer.sign(
       {
         method: "POST",
@@ -98,25 +129,47 @@ describe("checkAuthorization", () => {
   it("accepts a correct signature of a known key and refuses a tampered body or header", async () => {
     const secrets = new Map([["AKID", SECRET]]);
     const request = await signed('{"a":1}');
-    await expect(checkAuthorization(request, "glue", secrets)).resolves.toEqual({ ok: true, accessKeyId: "AKID", region: "eu-west-1" });
-    await expect(checkAuthorization({ ...request, body: Buffer.from('{"a":2}') }, "glue", secrets)).resolves.toMatchObject({ ok: false, kind: "invalidSignature" });
+    await expect(checkAuthorization(request, "glue", secrets)).resolves.toEqual({
+      ok: true,
+      accessKeyId: "AKID",
+      region: "eu-west-1",
+    });
+    await expect(
+      checkAuthorization({ ...request, body: Buffer.from('{"a":2}') }, "glue", secrets),
+    ).resolves.toMatchObject({ ok: false, kind: "invalidSignature" });
     await expect(
       checkAuthorization({ ...request, headers: { ...request.headers, "x-amz-target": "AWSGlue.Y" } }, "glue", secrets),
     ).resolves.toMatchObject({ ok: false, kind: "invalidSignature" });
-    await expect(checkAuthorization(request, "glue", new Map([["AKID", "other"]]))).resolves.toMatchObject({ ok: false, kind: "invalidSignature" });
+    await expect(checkAuthorization(request, "glue", new Map([["AKID", "other"]]))).resolves.toMatchObject({
+      ok: false,
+      kind: "invalidSignature",
+    });
     // Unknown keys are not verified.
-    await expect(checkAuthorization({ ...request, body: Buffer.from("tampered") }, "glue", new Map())).resolves.toMatchObject({ ok: true });
+    await expect(
+      checkAuthorization({ ...request, body: Buffer.from("tampered") }, "glue", new Map()),
+    ).resolves.toMatchObject({ ok: true });
   });
 
   it("refuses the wrong service, a date that disagrees with the scope, and a missing header", async () => {
     const request = await signed("{}", "sts");
-    await expect(checkAuthorization(request, "glue", new Map())).resolves.toMatchObject({ kind: "invalidSignature", message: expect.stringContaining("'glue'") });
+    await expect(checkAuthorization(request, "glue", new Map())).resolves.toMatchObject({
+      kind: "invalidSignature",
+      message: expect.stringContaining("'glue'"),
+    });
     const glue = await signed("{}");
-    await expect(checkAuthorization({ ...glue, headers: { ...glue.headers, "x-amz-date": "20260102T120000Z" } }, "glue", new Map())).resolves.toMatchObject({
+    await expect(
+      checkAuthorization(
+        { ...glue, headers: { ...glue.headers, "x-amz-date": "20260102T120000Z" } },
+        "glue",
+        new Map(),
+      ),
+    ).resolves.toMatchObject({
       kind: "invalidSignature",
       message: expect.stringContaining("Date in Credential scope does not match"),
     });
-    await expect(checkAuthorization({ ...glue, headers: { ...glue.headers, "x-amz-date": "yesterday" } }, "glue", new Map())).resolves.toMatchObject({
+    await expect(
+      checkAuthorization({ ...glue, headers: { ...glue.headers, "x-amz-date": "yesterday" } }, "glue", new Map()),
+    ).resolves.toMatchObject({
       kind: "incompleteSignature",
     });
     await expect(checkAuthorization({ ...glue, headers: {} }, "glue", new Map())).resolves.toEqual({

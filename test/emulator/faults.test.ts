@@ -50,7 +50,11 @@ describe("throttling", () => {
 
   it("decides the same faults on every run with the same seed", async () => {
     const decisions = async () => {
-      const em = await startEmulator({ views: [DAILY], seed: 42, faults: { throttleRatio: 0.3, serverErrorRatio: 0.2 } });
+      const em = await startEmulator({
+        views: [DAILY],
+        seed: 42,
+        faults: { throttleRatio: 0.3, serverErrorRatio: 0.2 },
+      });
       try {
         const client = glueClient(em, { maxAttempts: 1 });
         for (let i = 0; i < 20; i++) await client.send(listCommand()).catch(() => undefined);
@@ -70,7 +74,11 @@ describe("throttling", () => {
     await client.send(listCommand());
     await client.send(listCommand());
     await expect(client.send(listCommand())).rejects.toMatchObject({ name: "ThrottlingException" });
-    expect(emulator.current.requests[2]).toMatchObject({ status: 400, errorType: "ThrottlingException", fault: "requestsPerSecond" });
+    expect(emulator.current.requests[2]).toMatchObject({
+      status: 400,
+      errorType: "ThrottlingException",
+      fault: "requestsPerSecond",
+    });
   });
 
   it("applies ratio faults to the listed operations only", async () => {
@@ -86,15 +94,27 @@ describe("throttling", () => {
 describe("server errors", () => {
   it("answers 500 or 503 before processing, which the SDK retries", async () => {
     emulator.current.setFaults({ serverErrorRatio: 1 });
-    const error = await glueClient(emulator.current).send(startCommand()).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: expect.stringMatching(/^(InternalServiceException|ServiceUnavailableException)$/), $metadata: { attempts: 3 } });
+    const error = await glueClient(emulator.current)
+      .send(startCommand())
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: expect.stringMatching(/^(InternalServiceException|ServiceUnavailableException)$/),
+      $metadata: { attempts: 3 },
+    });
     expect(emulator.current.requests.map((r) => r.status).every((s) => s === 500 || s === 503)).toBe(true);
-    expect(emulator.current.requests.map((r) => r.fault)).toEqual(["serverErrorRatio", "serverErrorRatio", "serverErrorRatio"]);
+    expect(emulator.current.requests.map((r) => r.fault)).toEqual([
+      "serverErrorRatio",
+      "serverErrorRatio",
+      "serverErrorRatio",
+    ]);
     expect(emulator.current.runs()).toEqual([]);
   });
 
   it("can process a request and still answer 500: the run exists though the caller saw an error", async () => {
-    emulator.current.setFaults({ serverErrorAfterProcessingRatio: 1, operations: ["StartMaterializedViewRefreshTaskRun"] });
+    emulator.current.setFaults({
+      serverErrorAfterProcessingRatio: 1,
+      operations: ["StartMaterializedViewRefreshTaskRun"],
+    });
     await expect(glueClient(emulator.current, { maxAttempts: 1 }).send(startCommand())).rejects.toMatchObject({
       name: "InternalServiceException",
       $metadata: { httpStatusCode: 500 },
@@ -103,7 +123,9 @@ describe("server errors", () => {
     expect(emulator.current.requests[0]).toMatchObject({ status: 500, fault: "serverErrorAfterProcessingRatio" });
     // A retry of such a Start meets the run it started.
     emulator.current.setFaults({});
-    await expect(glueClient(emulator.current).send(startCommand())).rejects.toMatchObject({ name: "MaterializedViewRefreshTaskRunningException" });
+    await expect(glueClient(emulator.current).send(startCommand())).rejects.toMatchObject({
+      name: "MaterializedViewRefreshTaskRunningException",
+    });
   });
 
   it("answers OperationTimeoutException, a modeled error the SDK does not retry", async () => {
@@ -112,7 +134,9 @@ describe("server errors", () => {
       name: "OperationTimeoutException",
       $metadata: { httpStatusCode: 400, attempts: 1 },
     });
-    await expect(stsClient(emulator.current).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({ Account: ACCOUNT });
+    await expect(stsClient(emulator.current).send(new GetCallerIdentityCommand({}))).resolves.toMatchObject({
+      Account: ACCOUNT,
+    });
   });
 });
 
@@ -122,7 +146,9 @@ describe("dropped connections", () => {
 
   it("surface as a network error after the SDK's retries", async () => {
     emulator.current.setFaults({ dropRatio: 1 });
-    const error = await glueClient(emulator.current).send(listCommand()).catch((e: unknown) => e);
+    const error = await glueClient(emulator.current)
+      .send(listCommand())
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ message: expect.stringMatching(NETWORK_ERROR), $metadata: { attempts: 3 } });
     expect(emulator.current.requests.map((r) => [r.status, r.fault])).toEqual([
       [0, "dropRatio"],
@@ -141,7 +167,9 @@ describe("dropped connections", () => {
     expect(emulator.current.runs(DAILY)).toHaveLength(1);
     expect(emulator.current.requests[0]).toMatchObject({ status: 0, fault: "dropAfterProcessingRatio" });
     emulator.current.setFaults({});
-    await expect(glueClient(emulator.current).send(startCommand())).rejects.toMatchObject({ name: "MaterializedViewRefreshTaskRunningException" });
+    await expect(glueClient(emulator.current).send(startCommand())).rejects.toMatchObject({
+      name: "MaterializedViewRefreshTaskRunningException",
+    });
   });
 });
 
@@ -167,15 +195,25 @@ describe("maxConcurrentRuns and accessDenied", () => {
     const denied = { name: "AccessDeniedException", $metadata: { httpStatusCode: 400, attempts: 1 } };
     await expect(client.send(startCommand(DAILY))).rejects.toMatchObject({
       ...denied,
-      message: expect.stringContaining("glue:StartMaterializedViewRefreshTaskRun on resource: arn:aws:glue:us-east-1:123456789012:table/sales/daily_mv"),
+      message: expect.stringContaining(
+        "glue:StartMaterializedViewRefreshTaskRun on resource: arn:aws:glue:us-east-1:123456789012:table/sales/daily_mv",
+      ),
     });
     await expect(
-      client.send(new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: ACCOUNT, MaterializedViewRefreshTaskRunId: runId })),
+      client.send(
+        new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: ACCOUNT, MaterializedViewRefreshTaskRunId: runId }),
+      ),
     ).rejects.toMatchObject(denied);
-    await expect(client.send(new StopMaterializedViewRefreshTaskRunCommand(startInput(DAILY)))).rejects.toMatchObject(denied);
-    await expect(client.send(new ListMaterializedViewRefreshTaskRunsCommand({ ...startInput(DAILY) }))).rejects.toMatchObject(denied);
+    await expect(client.send(new StopMaterializedViewRefreshTaskRunCommand(startInput(DAILY)))).rejects.toMatchObject(
+      denied,
+    );
+    await expect(
+      client.send(new ListMaterializedViewRefreshTaskRunsCommand({ ...startInput(DAILY) })),
+    ).rejects.toMatchObject(denied);
     await expect(client.send(listCommand())).rejects.toMatchObject(denied);
-    await expect(client.send(new ListMaterializedViewRefreshTaskRunsCommand({ ...startInput(WEEKLY) }))).resolves.toBeDefined();
+    await expect(
+      client.send(new ListMaterializedViewRefreshTaskRunsCommand({ ...startInput(WEEKLY) })),
+    ).resolves.toBeDefined();
     await expect(client.send(startCommand(WEEKLY))).resolves.toBeDefined();
     await expect(stsClient(emulator.current).send(new GetCallerIdentityCommand({}))).resolves.toBeDefined();
     expect(emulator.current.requests.filter((r) => r.fault === "accessDenied")).toHaveLength(5);

@@ -1,7 +1,16 @@
 /** What the SDK never sends: unsigned, malformed, oversize and unknown requests, over raw HTTP. */
 import { ListMaterializedViewRefreshTaskRunsCommand } from "@aws-sdk/client-glue";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { CREDENTIALS, glueClient, glueHeaders, rawRequest, stsClient, unverifiedAuthorization, useEmulator, UUID } from "./support";
+import {
+  CREDENTIALS,
+  glueClient,
+  glueHeaders,
+  rawRequest,
+  stsClient,
+  unverifiedAuthorization,
+  useEmulator,
+  UUID,
+} from "./support";
 
 const emulator = useEmulator();
 const LIST_BODY = JSON.stringify({ CatalogId: "123456789012" });
@@ -10,36 +19,57 @@ const STS_HEADERS = { "content-type": "application/x-www-form-urlencoded; charse
 
 /** The emulator still answers a real SDK call. */
 async function stillServing(): Promise<void> {
-  await expect(glueClient(emulator.current).send(new ListMaterializedViewRefreshTaskRunsCommand({ CatalogId: "123456789012" }))).resolves.toBeDefined();
+  await expect(
+    glueClient(emulator.current).send(new ListMaterializedViewRefreshTaskRunsCommand({ CatalogId: "123456789012" })),
+  ).resolves.toBeDefined();
 }
 
 const jsonError = (body: string) => JSON.parse(body) as { __type: string; Message: string };
 
 describe("authentication", () => {
   it("refuses a Glue request without Authorization: 400 MissingAuthenticationTokenException", async () => {
-    const res = await rawRequest(emulator.current.endpoint, { headers: glueHeaders("ListMaterializedViewRefreshTaskRuns"), body: LIST_BODY });
+    const res = await rawRequest(emulator.current.endpoint, {
+      headers: glueHeaders("ListMaterializedViewRefreshTaskRuns"),
+      body: LIST_BODY,
+    });
     expect(res.status).toBe(400);
-    expect(jsonError(res.body)).toEqual({ __type: "MissingAuthenticationTokenException", Message: "Missing Authentication Token" });
+    expect(jsonError(res.body)).toEqual({
+      __type: "MissingAuthenticationTokenException",
+      Message: "Missing Authentication Token",
+    });
     expect(res.headers["x-amzn-errortype"]).toBe("MissingAuthenticationTokenException");
     expect(res.headers["x-amzn-requestid"]).toMatch(UUID);
     expect(Math.abs(Date.parse(String(res.headers.date)) - Date.now())).toBeLessThan(5_000);
-    expect(emulator.current.requests[0]).toMatchObject({ operation: "ListMaterializedViewRefreshTaskRuns", status: 400, errorType: "MissingAuthenticationTokenException" });
+    expect(emulator.current.requests[0]).toMatchObject({
+      operation: "ListMaterializedViewRefreshTaskRuns",
+      status: 400,
+      errorType: "MissingAuthenticationTokenException",
+    });
   });
 
   it("refuses a malformed Authorization header or a missing x-amz-date: IncompleteSignatureException", async () => {
     const malformed = await rawRequest(emulator.current.endpoint, {
-      headers: { ...glueHeaders("ListMaterializedViewRefreshTaskRuns"), authorization: "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/glue/aws4_request" },
+      headers: {
+        ...glueHeaders("ListMaterializedViewRefreshTaskRuns"),
+        authorization: "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/glue/aws4_request",
+      },
       body: LIST_BODY,
     });
     expect(malformed.status).toBe(400);
-    expect(jsonError(malformed.body)).toMatchObject({ __type: "IncompleteSignatureException", Message: expect.stringContaining("'Signature'") });
+    expect(jsonError(malformed.body)).toMatchObject({
+      __type: "IncompleteSignatureException",
+      Message: expect.stringContaining("'Signature'"),
+    });
 
     const { authorization } = unverifiedAuthorization();
     const undated = await rawRequest(emulator.current.endpoint, {
-      headers: { ...glueHeaders("ListMaterializedViewRefreshTaskRuns"), authorization: authorization as string },
+      headers: { ...glueHeaders("ListMaterializedViewRefreshTaskRuns"), authorization: authorization },
       body: LIST_BODY,
     });
-    expect(jsonError(undated.body)).toMatchObject({ __type: "IncompleteSignatureException", Message: expect.stringContaining("X-Amz-Date") });
+    expect(jsonError(undated.body)).toMatchObject({
+      __type: "IncompleteSignatureException",
+      Message: expect.stringContaining("X-Amz-Date"),
+    });
   });
 
   it("refuses a credential scoped to another service: InvalidSignatureException", async () => {
@@ -47,7 +77,10 @@ describe("authentication", () => {
       headers: { ...glueHeaders("ListMaterializedViewRefreshTaskRuns"), ...unverifiedAuthorization("s3") },
       body: LIST_BODY,
     });
-    expect(jsonError(res.body)).toEqual({ __type: "InvalidSignatureException", Message: "Credential should be scoped to correct service: 'glue'." });
+    expect(jsonError(res.body)).toEqual({
+      __type: "InvalidSignatureException",
+      Message: "Credential should be scoped to correct service: 'glue'.",
+    });
   });
 
   it("accepts an unknown access key's well-formed header without verifying it", async () => {
@@ -62,7 +95,11 @@ describe("authentication", () => {
 
   it("verifies a known key's signature: a wrong secret is refused by Glue and STS", async () => {
     const wrong = { credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: "not-the-secret" } };
-    await expect(glueClient(emulator.current, wrong).send(new ListMaterializedViewRefreshTaskRunsCommand({ CatalogId: "123456789012" }))).rejects.toMatchObject({
+    await expect(
+      glueClient(emulator.current, wrong).send(
+        new ListMaterializedViewRefreshTaskRunsCommand({ CatalogId: "123456789012" }),
+      ),
+    ).rejects.toMatchObject({
       name: "InvalidSignatureException",
       message: expect.stringContaining("does not match"),
       $metadata: { httpStatusCode: 400, attempts: 1 },
@@ -83,7 +120,10 @@ describe("authentication", () => {
       `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n  <Error>\n    <Type>Sender</Type>\n    <Code>MissingAuthenticationToken</Code>\n` +
         `    <Message>Missing Authentication Token</Message>\n  </Error>\n  <RequestId>${requestId}</RequestId>\n</ErrorResponse>`,
     );
-    expect(emulator.current.requests[0]).toMatchObject({ operation: "GetCallerIdentity", input: { Action: "GetCallerIdentity", Version: "2011-06-15" } });
+    expect(emulator.current.requests[0]).toMatchObject({
+      operation: "GetCallerIdentity",
+      input: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+    });
   });
 });
 
@@ -95,7 +135,10 @@ describe("malformed requests", () => {
     });
     expect(res.status).toBe(400);
     expect(jsonError(res.body).__type).toBe("SerializationException");
-    expect(emulator.current.requests[0]).toMatchObject({ input: '{"CatalogId": ', errorType: "SerializationException" });
+    expect(emulator.current.requests[0]).toMatchObject({
+      input: '{"CatalogId": ',
+      errorType: "SerializationException",
+    });
     await stillServing();
   });
 
@@ -106,7 +149,10 @@ describe("malformed requests", () => {
     });
     expect(res.status).toBe(400);
     expect(jsonError(res.body).__type).toBe("UnknownOperationException");
-    expect(emulator.current.requests[0]).toMatchObject({ operation: "DeleteEverything", errorType: "UnknownOperationException" });
+    expect(emulator.current.requests[0]).toMatchObject({
+      operation: "DeleteEverything",
+      errorType: "UnknownOperationException",
+    });
     const other = await rawRequest(emulator.current.endpoint, {
       headers: { ...glueHeaders("x"), "x-amz-target": "DynamoDB_20120810.ListTables", ...unverifiedAuthorization() },
       body: "{}",

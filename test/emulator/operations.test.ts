@@ -16,11 +16,25 @@ beforeEach(() => {
   glue = glueClient(emulator.current);
 });
 
-const view = (v: { databaseName: string; tableName: string }) => ({ CatalogId: emulator.current.accountId, DatabaseName: v.databaseName, TableName: v.tableName });
+const view = (v: { databaseName: string; tableName: string }) => ({
+  CatalogId: emulator.current.accountId,
+  DatabaseName: v.databaseName,
+  TableName: v.tableName,
+});
 const start = (v = DAILY, fullRefresh?: boolean) =>
-  glue.send(new StartMaterializedViewRefreshTaskRunCommand({ ...view(v), ...(fullRefresh !== undefined ? { FullRefresh: fullRefresh } : {}) }));
+  glue.send(
+    new StartMaterializedViewRefreshTaskRunCommand({
+      ...view(v),
+      ...(fullRefresh !== undefined ? { FullRefresh: fullRefresh } : {}),
+    }),
+  );
 const get = (runId: string) =>
-  glue.send(new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: emulator.current.accountId, MaterializedViewRefreshTaskRunId: runId }));
+  glue.send(
+    new GetMaterializedViewRefreshTaskRunCommand({
+      CatalogId: emulator.current.accountId,
+      MaterializedViewRefreshTaskRunId: runId,
+    }),
+  );
 const stop = (v = DAILY) => glue.send(new StopMaterializedViewRefreshTaskRunCommand(view(v)));
 const list = (input: { DatabaseName?: string; TableName?: string; MaxResults?: number; NextToken?: string } = {}) =>
   glue.send(new ListMaterializedViewRefreshTaskRunsCommand({ CatalogId: emulator.current.accountId, ...input }));
@@ -29,7 +43,7 @@ const list = (input: { DatabaseName?: string; TableName?: string; MaxResults?: n
 async function completedRun(v = DAILY): Promise<string> {
   const { MaterializedViewRefreshTaskRunId } = await start(v);
   emulator.current.advanceTime(60_000);
-  return MaterializedViewRefreshTaskRunId as string;
+  return MaterializedViewRefreshTaskRunId!;
 }
 
 describe("STS GetCallerIdentity", () => {
@@ -46,9 +60,16 @@ describe("STS GetCallerIdentity", () => {
     try {
       expect((await stsClient(other).send(new GetCallerIdentityCommand({}))).Account).toBe("111122223333");
       const started = await glueClient(other).send(
-        new StartMaterializedViewRefreshTaskRunCommand({ CatalogId: "111122223333", DatabaseName: "sales", TableName: "daily_mv" }),
+        new StartMaterializedViewRefreshTaskRunCommand({
+          CatalogId: "111122223333",
+          DatabaseName: "sales",
+          TableName: "daily_mv",
+        }),
       );
-      expect(other.runs(DAILY)[0]).toMatchObject({ runId: started.MaterializedViewRefreshTaskRunId, catalogId: "111122223333" });
+      expect(other.runs(DAILY)[0]).toMatchObject({
+        runId: started.MaterializedViewRefreshTaskRunId,
+        catalogId: "111122223333",
+      });
     } finally {
       await other.close();
     }
@@ -59,9 +80,9 @@ describe("Start and Get", () => {
   it("starts a run with a UUID and reports every member of the run, timestamps as Dates", async () => {
     const { MaterializedViewRefreshTaskRunId: runId } = await start();
     expect(runId).toMatch(UUID);
-    const startedAt = emulator.current.runs(DAILY)[0]?.startTime as number;
+    const startedAt = emulator.current.runs(DAILY)[0]?.startTime;
 
-    const starting = (await get(runId as string)).MaterializedViewRefreshTaskRun;
+    const starting = (await get(runId!)).MaterializedViewRefreshTaskRun;
     expect(starting).toMatchObject({
       CustomerId: "123456789012",
       MaterializedViewRefreshTaskRunId: runId,
@@ -80,13 +101,13 @@ describe("Start and Get", () => {
     expect(starting?.EndTime).toBeUndefined();
 
     emulator.current.advanceTime(5_000);
-    const running = (await get(runId as string)).MaterializedViewRefreshTaskRun;
+    const running = (await get(runId!)).MaterializedViewRefreshTaskRun;
     expect(running).toMatchObject({ Status: "RUNNING", RefreshType: "FULL" });
     expect(running?.LastUpdated?.getTime()).toBe(startedAt + 5_000);
     expect(running?.ProcessedBytes).toBeGreaterThan(0);
 
     emulator.current.advanceTime(55_000);
-    const done = (await get(runId as string)).MaterializedViewRefreshTaskRun;
+    const done = (await get(runId!)).MaterializedViewRefreshTaskRun;
     expect(done).toMatchObject({ Status: "SUCCEEDED", DPUSeconds: 550 });
     expect(done?.EndTime).toBeInstanceOf(Date);
     expect(done?.EndTime?.getTime()).toBe(startedAt + 60_000);
@@ -94,11 +115,11 @@ describe("Start and Get", () => {
   });
 
   it("runs FULL the first time and when asked, INCREMENTAL otherwise", async () => {
-    const types: Array<string | undefined> = [];
+    const types: (string | undefined)[] = [];
     for (const fullRefresh of [false, false, true, undefined]) {
       const { MaterializedViewRefreshTaskRunId } = await start(DAILY, fullRefresh);
       emulator.current.advanceTime(60_000);
-      types.push((await get(MaterializedViewRefreshTaskRunId as string)).MaterializedViewRefreshTaskRun?.RefreshType);
+      types.push((await get(MaterializedViewRefreshTaskRunId!)).MaterializedViewRefreshTaskRun?.RefreshType);
     }
     expect(types).toEqual(["FULL", "INCREMENTAL", "FULL", "INCREMENTAL"]);
     expect(emulator.current.runs(DAILY).map((r) => r.fullRefresh)).toEqual([false, false, true, false]);
@@ -108,12 +129,14 @@ describe("Start and Get", () => {
     const { MaterializedViewRefreshTaskRunId: first } = await start();
     await expect(start()).rejects.toMatchObject({
       name: "MaterializedViewRefreshTaskRunningException",
-      message: expect.stringContaining(first as string),
+      message: expect.stringContaining(first!),
       $metadata: { httpStatusCode: 400, attempts: 1 },
     });
     emulator.current.advanceTime(10_000);
     await expect(start()).rejects.toMatchObject({ name: "MaterializedViewRefreshTaskRunningException" });
-    await expect(start(WEEKLY)).resolves.toMatchObject({ MaterializedViewRefreshTaskRunId: expect.stringMatching(UUID) });
+    await expect(start(WEEKLY)).resolves.toMatchObject({
+      MaterializedViewRefreshTaskRunId: expect.stringMatching(UUID),
+    });
     emulator.current.advanceTime(50_000);
     await expect(start()).resolves.toMatchObject({ MaterializedViewRefreshTaskRunId: expect.stringMatching(UUID) });
   });
@@ -128,10 +151,17 @@ describe("Start and Get", () => {
       name: "EntityNotFoundException",
       message: expect.stringContaining("sales.missing_mv"),
     });
-    await expect(get("3f2b8c1e-7a4d-4e5f-9b10-2c3d4e5f6a7b")).rejects.toMatchObject({ name: "EntityNotFoundException" });
+    await expect(get("3f2b8c1e-7a4d-4e5f-9b10-2c3d4e5f6a7b")).rejects.toMatchObject({
+      name: "EntityNotFoundException",
+    });
     const runId = await completedRun();
     await expect(
-      glue.send(new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: "999999999999", MaterializedViewRefreshTaskRunId: runId })),
+      glue.send(
+        new GetMaterializedViewRefreshTaskRunCommand({
+          CatalogId: "999999999999",
+          MaterializedViewRefreshTaskRunId: runId,
+        }),
+      ),
     ).rejects.toMatchObject({ name: "EntityNotFoundException" });
   });
 
@@ -143,25 +173,43 @@ describe("Start and Get", () => {
     const long = await start(added);
     const short = await start(DAILY);
     emulator.current.advanceTime(120_000);
-    expect((await get(short.MaterializedViewRefreshTaskRunId as string)).MaterializedViewRefreshTaskRun?.Status).toBe("SUCCEEDED");
-    expect((await get(long.MaterializedViewRefreshTaskRunId as string)).MaterializedViewRefreshTaskRun?.Status).toBe("RUNNING");
+    expect((await get(short.MaterializedViewRefreshTaskRunId!)).MaterializedViewRefreshTaskRun?.Status).toBe(
+      "SUCCEEDED",
+    );
+    expect((await get(long.MaterializedViewRefreshTaskRunId!)).MaterializedViewRefreshTaskRun?.Status).toBe("RUNNING");
     emulator.current.advanceTime(3_600_000);
-    expect((await get(long.MaterializedViewRefreshTaskRunId as string)).MaterializedViewRefreshTaskRun?.Status).toBe("SUCCEEDED");
+    expect((await get(long.MaterializedViewRefreshTaskRunId!)).MaterializedViewRefreshTaskRun?.Status).toBe(
+      "SUCCEEDED",
+    );
   });
 });
 
 describe("clockScale", () => {
   it("runs a 10-minute refresh in a few real milliseconds, through every status in order", async () => {
-    const fast = await startEmulator({ views: [DAILY], clockScale: 100_000, runDurationMs: 600_000, startingMs: 60_000 });
+    const fast = await startEmulator({
+      views: [DAILY],
+      clockScale: 100_000,
+      runDurationMs: 600_000,
+      startingMs: 60_000,
+    });
     try {
       const client = glueClient(fast);
       const { MaterializedViewRefreshTaskRunId: runId } = await client.send(
-        new StartMaterializedViewRefreshTaskRunCommand({ CatalogId: fast.accountId, DatabaseName: "sales", TableName: "daily_mv" }),
+        new StartMaterializedViewRefreshTaskRunCommand({
+          CatalogId: fast.accountId,
+          DatabaseName: "sales",
+          TableName: "daily_mv",
+        }),
       );
       const seen: string[] = [];
       // Polls back to back: the emulated clock runs 100 000 times faster, so no pause is needed.
       while (seen[seen.length - 1] !== "SUCCEEDED") {
-        const out = await client.send(new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: fast.accountId, MaterializedViewRefreshTaskRunId: runId }));
+        const out = await client.send(
+          new GetMaterializedViewRefreshTaskRunCommand({
+            CatalogId: fast.accountId,
+            MaterializedViewRefreshTaskRunId: runId,
+          }),
+        );
         const status = out.MaterializedViewRefreshTaskRun?.Status as string;
         if (seen[seen.length - 1] !== status) seen.push(status);
         if (status === "SUCCEEDED") {
@@ -186,12 +234,15 @@ describe("Stop", () => {
     await expect(stop()).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
     const afterStop = emulator.current.now();
     // Glue has no STOPPING status: the run stays RUNNING until it stops.
-    expect((await get(runId as string)).MaterializedViewRefreshTaskRun?.Status).toBe("RUNNING");
-    await expect(stop()).rejects.toMatchObject({ name: "MaterializedViewRefreshTaskStoppingException", $metadata: { httpStatusCode: 400 } });
+    expect((await get(runId!)).MaterializedViewRefreshTaskRun?.Status).toBe("RUNNING");
+    await expect(stop()).rejects.toMatchObject({
+      name: "MaterializedViewRefreshTaskStoppingException",
+      $metadata: { httpStatusCode: 400 },
+    });
     await expect(start()).rejects.toMatchObject({ name: "MaterializedViewRefreshTaskRunningException" });
 
     emulator.current.advanceTime(5_000);
-    const stopped = (await get(runId as string)).MaterializedViewRefreshTaskRun;
+    const stopped = (await get(runId!)).MaterializedViewRefreshTaskRun;
     expect(stopped?.Status).toBe("STOPPED");
     expect(stopped?.EndTime?.getTime()).toBeGreaterThanOrEqual(beforeStop + 5_000);
     expect(stopped?.EndTime?.getTime()).toBeLessThanOrEqual(afterStop + 5_000);
@@ -213,7 +264,8 @@ describe("List", () => {
     const weekly = await completedRun(WEEKLY);
     const daily2 = (await start(DAILY)).MaterializedViewRefreshTaskRunId;
 
-    const ids = (out: Awaited<ReturnType<typeof list>>) => out.MaterializedViewRefreshTaskRuns?.map((r) => r.MaterializedViewRefreshTaskRunId);
+    const ids = (out: Awaited<ReturnType<typeof list>>) =>
+      out.MaterializedViewRefreshTaskRuns?.map((r) => r.MaterializedViewRefreshTaskRunId);
     expect(ids(await list())).toEqual([daily2, weekly, daily1]);
     expect(ids(await list({ DatabaseName: "sales", TableName: "daily_mv" }))).toEqual([daily2, daily1]);
     expect(ids(await list({ TableName: "weekly_mv" }))).toEqual([weekly]);
@@ -228,11 +280,17 @@ describe("List", () => {
     const started: string[] = [];
     for (let i = 0; i < 5; i++) started.push(await completedRun());
     const first = await list({ MaxResults: 2 });
-    expect(first.MaterializedViewRefreshTaskRuns?.map((r) => r.MaterializedViewRefreshTaskRunId)).toEqual([started[4], started[3]]);
+    expect(first.MaterializedViewRefreshTaskRuns?.map((r) => r.MaterializedViewRefreshTaskRunId)).toEqual([
+      started[4],
+      started[3],
+    ]);
     expect(first.NextToken).toEqual(expect.any(String));
     await completedRun(WEEKLY);
     const second = await list({ MaxResults: 2, NextToken: first.NextToken });
-    expect(second.MaterializedViewRefreshTaskRuns?.map((r) => r.MaterializedViewRefreshTaskRunId)).toEqual([started[2], started[1]]);
+    expect(second.MaterializedViewRefreshTaskRuns?.map((r) => r.MaterializedViewRefreshTaskRunId)).toEqual([
+      started[2],
+      started[1],
+    ]);
     const third = await list({ MaxResults: 2, NextToken: second.NextToken });
     expect(third.MaterializedViewRefreshTaskRuns?.map((r) => r.MaterializedViewRefreshTaskRunId)).toEqual([started[0]]);
     expect(third.NextToken).toBeUndefined();
@@ -258,27 +316,41 @@ describe("input validation", () => {
   });
 
   it("names each required member that is missing", async () => {
-    await expect(glue.send(new StartMaterializedViewRefreshTaskRunCommand({ CatalogId: "123456789012", DatabaseName: "sales" } as never))).rejects.toMatchObject(
-      invalid("TableName"),
-    );
-    await expect(glue.send(new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: "123456789012" } as never))).rejects.toMatchObject(
-      invalid("MaterializedViewRefreshTaskRunId"),
-    );
-    await expect(glue.send(new ListMaterializedViewRefreshTaskRunsCommand({} as never))).rejects.toMatchObject(invalid("CatalogId"));
-    await expect(glue.send(new StopMaterializedViewRefreshTaskRunCommand({ DatabaseName: "sales", TableName: "daily_mv" } as never))).rejects.toMatchObject(
+    await expect(
+      glue.send(
+        new StartMaterializedViewRefreshTaskRunCommand({ CatalogId: "123456789012", DatabaseName: "sales" } as never),
+      ),
+    ).rejects.toMatchObject(invalid("TableName"));
+    await expect(
+      glue.send(new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: "123456789012" } as never)),
+    ).rejects.toMatchObject(invalid("MaterializedViewRefreshTaskRunId"));
+    await expect(glue.send(new ListMaterializedViewRefreshTaskRunsCommand({} as never))).rejects.toMatchObject(
       invalid("CatalogId"),
     );
+    await expect(
+      glue.send(
+        new StopMaterializedViewRefreshTaskRunCommand({ DatabaseName: "sales", TableName: "daily_mv" } as never),
+      ),
+    ).rejects.toMatchObject(invalid("CatalogId"));
   });
 
   it("checks lengths, the name pattern and MaxResults' range, reporting every problem at once", async () => {
-    await expect(start({ databaseName: "s".repeat(256), tableName: "daily_mv" })).rejects.toMatchObject(invalid("DatabaseName"));
+    await expect(start({ databaseName: "s".repeat(256), tableName: "daily_mv" })).rejects.toMatchObject(
+      invalid("DatabaseName"),
+    );
     await expect(start({ databaseName: "sales", tableName: "" })).rejects.toMatchObject(invalid("TableName"));
-    await expect(start({ databaseName: "sales\u0001", tableName: "daily_mv" })).rejects.toMatchObject(invalid("DatabaseName"));
+    await expect(start({ databaseName: "sales\u0001", tableName: "daily_mv" })).rejects.toMatchObject(
+      invalid("DatabaseName"),
+    );
     await expect(list({ MaxResults: 0 })).rejects.toMatchObject(invalid("MaxResults"));
     await expect(list({ MaxResults: 1001 })).rejects.toMatchObject(invalid("MaxResults"));
     await expect(list({ MaxResults: 1000 })).resolves.toBeDefined();
-    const both = glue.send(new StartMaterializedViewRefreshTaskRunCommand({ CatalogId: "", DatabaseName: "sales" } as never));
-    await expect(both).rejects.toMatchObject({ message: expect.stringMatching(/^2 validation errors detected: .*'CatalogId'.*'TableName'/) });
+    const both = glue.send(
+      new StartMaterializedViewRefreshTaskRunCommand({ CatalogId: "", DatabaseName: "sales" } as never),
+    );
+    await expect(both).rejects.toMatchObject({
+      message: expect.stringMatching(/^2 validation errors detected: .*'CatalogId'.*'TableName'/),
+    });
   });
 });
 
@@ -291,7 +363,9 @@ describe("out-of-band runs and planned failures", () => {
     emulator.current.advanceTime(5_000);
     const [listed] = (await list({ TableName: "daily_mv" })).MaterializedViewRefreshTaskRuns ?? [];
     expect(listed).toMatchObject({ MaterializedViewRefreshTaskRunId: scheduled, Status: "RUNNING" });
-    expect(emulator.current.runs(DAILY)).toEqual([expect.objectContaining({ runId: scheduled, startedBy: "outOfBand", status: "RUNNING" })]);
+    expect(emulator.current.runs(DAILY)).toEqual([
+      expect.objectContaining({ runId: scheduled, startedBy: "outOfBand", status: "RUNNING" }),
+    ]);
     emulator.current.advanceTime(3_600_000);
     expect(emulator.current.runs(DAILY)[0]).toMatchObject({ status: "SUCCEEDED", endTime: expect.any(Number) });
   });
@@ -299,7 +373,10 @@ describe("out-of-band runs and planned failures", () => {
   it("ends an out-of-band run with the outcome asked for, and refuses unknown views", async () => {
     const runId = emulator.current.startRunOutOfBand(WEEKLY, { durationMs: 1_000, outcome: "FAILED" });
     emulator.current.advanceTime(1_000);
-    expect((await get(runId)).MaterializedViewRefreshTaskRun).toMatchObject({ Status: "FAILED", ErrorMessage: expect.any(String) });
+    expect((await get(runId)).MaterializedViewRefreshTaskRun).toMatchObject({
+      Status: "FAILED",
+      ErrorMessage: expect.any(String),
+    });
     expect(() => emulator.current.startRunOutOfBand({ databaseName: "x", tableName: "y" })).toThrow(/no view x\.y/);
   });
 

@@ -21,7 +21,7 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly current: 
   return holder;
 }
 
-const clients: Array<{ destroy(): void }> = [];
+const clients: { destroy(): void }[] = [];
 afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
 });
@@ -29,7 +29,12 @@ afterEach(() => {
 type ClientOverrides = Partial<{ maxAttempts: number; credentials: { accessKeyId: string; secretAccessKey: string } }>;
 
 export function glueClient(emulator: Pick<GlueEmulator, "endpoint">, overrides: ClientOverrides = {}): GlueClient {
-  const client = new GlueClient({ endpoint: emulator.endpoint, region: REGION, credentials: CREDENTIALS, ...overrides });
+  const client = new GlueClient({
+    endpoint: emulator.endpoint,
+    region: REGION,
+    credentials: CREDENTIALS,
+    ...overrides,
+  });
   clients.push(client);
   return client;
 }
@@ -54,7 +59,10 @@ export interface RawResponse {
 
 /** A syntactically valid SigV4 header for an access key the emulator does not verify. */
 export function unverifiedAuthorization(service = "glue"): Record<string, string> {
-  const amzDate = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const amzDate = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
   return {
     "x-amz-date": amzDate,
     authorization:
@@ -75,7 +83,9 @@ export function rawRequest(
       {
         method: options.method ?? "POST",
         headers: {
-          ...(options.chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(Buffer.byteLength(body)) }),
+          ...(options.chunked
+            ? { "transfer-encoding": "chunked" }
+            : { "content-length": String(Buffer.byteLength(body)) }),
           ...options.headers,
         },
         agent: false,

@@ -36,9 +36,21 @@ describe("nameProblem", () => {
 
 describe("operation inputs", () => {
   it("reads valid inputs with their defaults", () => {
-    expect(validateStartRun({ CatalogId: "1", DatabaseName: "d", TableName: "t" })).toEqual({ catalogId: "1", databaseName: "d", tableName: "t", fullRefresh: false });
-    expect(validateGetRun({ CatalogId: "1", MaterializedViewRefreshTaskRunId: "r" })).toEqual({ catalogId: "1", runId: "r" });
-    expect(validateStopRun({ CatalogId: "1", DatabaseName: "d", TableName: "t", Extra: 1 })).toEqual({ catalogId: "1", databaseName: "d", tableName: "t" });
+    expect(validateStartRun({ CatalogId: "1", DatabaseName: "d", TableName: "t" })).toEqual({
+      catalogId: "1",
+      databaseName: "d",
+      tableName: "t",
+      fullRefresh: false,
+    });
+    expect(validateGetRun({ CatalogId: "1", MaterializedViewRefreshTaskRunId: "r" })).toEqual({
+      catalogId: "1",
+      runId: "r",
+    });
+    expect(validateStopRun({ CatalogId: "1", DatabaseName: "d", TableName: "t", Extra: 1 })).toEqual({
+      catalogId: "1",
+      databaseName: "d",
+      tableName: "t",
+    });
     expect(validateListRuns({ CatalogId: "1" })).toEqual({ catalogId: "1", maxResults: 100 });
   });
 
@@ -46,14 +58,22 @@ describe("operation inputs", () => {
     expect(problem(() => validateStartRun({ CatalogId: "1", DatabaseName: "d" }))).toBe(
       "1 validation error detected: Value null at 'TableName' failed to satisfy constraint: Member must not be null",
     );
-    expect(problem(() => validateStartRun({ CatalogId: "1", DatabaseName: "d", TableName: "t", FullRefresh: "yes" }))).toContain(
-      "Value 'yes' at 'FullRefresh' failed to satisfy constraint: Member must be a boolean",
+    expect(
+      problem(() => validateStartRun({ CatalogId: "1", DatabaseName: "d", TableName: "t", FullRefresh: "yes" })),
+    ).toContain("Value 'yes' at 'FullRefresh' failed to satisfy constraint: Member must be a boolean");
+    expect(problem(() => validateStartRun({ CatalogId: 5, DatabaseName: "d", TableName: "t" }))).toContain(
+      "'CatalogId' failed to satisfy constraint: Member must be a string",
     );
-    expect(problem(() => validateStartRun({ CatalogId: 5, DatabaseName: "d", TableName: "t" }))).toContain("'CatalogId' failed to satisfy constraint: Member must be a string");
-    expect(problem(() => validateListRuns({ CatalogId: "1", MaxResults: 2.5 }))).toContain("'MaxResults' failed to satisfy constraint: Member must be an integer");
+    expect(problem(() => validateListRuns({ CatalogId: "1", MaxResults: 2.5 }))).toContain(
+      "'MaxResults' failed to satisfy constraint: Member must be an integer",
+    );
     expect(problem(() => validateListRuns({ CatalogId: "1", NextToken: 7 }))).toContain("'NextToken'");
-    expect(problem(() => validateStopRun({}))).toMatch(/^3 validation errors detected: .*'CatalogId'.*'DatabaseName'.*'TableName'/);
-    expect(problem(() => validateStartRun({ CatalogId: "1", DatabaseName: "d".repeat(300), TableName: "t" }))).toContain(`'${"d".repeat(64)}...'`);
+    expect(problem(() => validateStopRun({}))).toMatch(
+      /^3 validation errors detected: .*'CatalogId'.*'DatabaseName'.*'TableName'/,
+    );
+    expect(
+      problem(() => validateStartRun({ CatalogId: "1", DatabaseName: "d".repeat(300), TableName: "t" })),
+    ).toContain(`'${"d".repeat(64)}...'`);
   });
 });
 
@@ -68,11 +88,23 @@ describe("page tokens", () => {
 
 describe("the views file", () => {
   it("reads views and refuses entries without names", () => {
-    expect(parseViews({ views: [{ databaseName: "d", tableName: "t" }, { catalogId: "1", databaseName: "d", tableName: "u" }] }, "test")).toEqual([
+    expect(
+      parseViews(
+        {
+          views: [
+            { databaseName: "d", tableName: "t" },
+            { catalogId: "1", databaseName: "d", tableName: "u" },
+          ],
+        },
+        "test",
+      ),
+    ).toEqual([
       { databaseName: "d", tableName: "t" },
       { catalogId: "1", databaseName: "d", tableName: "u" },
     ]);
-    expect(() => parseViews({ views: [{ databaseName: "d" }] }, "views file x.json")).toThrow("The views file x.json: views[0].tableName must be a string");
+    expect(() => parseViews({ views: [{ databaseName: "d" }] }, "views file x.json")).toThrow(
+      "The views file x.json: views[0].tableName must be a string",
+    );
     expect(() => parseViews([], "test")).toThrow(/"views" array/);
   });
 });

@@ -9,7 +9,10 @@ import type { MaterializedViewRefreshArgs } from "../../src";
 
 /** Emulated milliseconds per real millisecond, for the emulator and the provider alike. */
 export const CLOCK_SCALE = 1000;
-export const CREDENTIALS = { accessKeyId: "AKIAE2ETESTKEY000001", secretAccessKey: "e2e-test-secret-access-key/abcdefghij" };
+export const CREDENTIALS = {
+  accessKeyId: "AKIAE2ETESTKEY000001",
+  secretAccessKey: "e2e-test-secret-access-key/abcdefghij",
+};
 export const E2E_PROGRAM = path.join(__dirname, "..", "e2e", "program");
 
 /**
@@ -57,12 +60,20 @@ export class E2eStack {
     return { endpoint: this.emulator.endpoint, ...args };
   }
 
-  up(resources: Declared[], config: Record<string, string> = this.stackConfig, options: DeployOptions = {}): Promise<DeploymentReport> {
+  up(
+    resources: Declared[],
+    config: Record<string, string> = this.stackConfig,
+    options: DeployOptions = {},
+  ): Promise<DeploymentReport> {
     return this.engine.up({ ...options, config: { ...config, refreshes: JSON.stringify(resources) } });
   }
 
   /** Deploys with a refresh started out of band just before the provider host gets to work. */
-  upWithScheduledRun(resources: Declared[], view: EmulatedView, durationMs: number): Promise<{ report: DeploymentReport; scheduled: string }> {
+  upWithScheduledRun(
+    resources: Declared[],
+    view: EmulatedView,
+    durationMs: number,
+  ): Promise<{ report: DeploymentReport; scheduled: string }> {
     let scheduled = "";
     return this.up(resources, this.stackConfig, {
       onHost: () => {
@@ -74,5 +85,6 @@ export class E2eStack {
 
 /** The Start requests the emulator answered with a new run. */
 export function startsAnswered(emulator: GlueEmulator): number {
-  return emulator.requests.filter((r) => r.operation === "StartMaterializedViewRefreshTaskRun" && r.status === 200).length;
+  return emulator.requests.filter((r) => r.operation === "StartMaterializedViewRefreshTaskRun" && r.status === 200)
+    .length;
 }

@@ -42,14 +42,38 @@ interface QueuedFailure {
 
 /** SDK-shaped errors, as the client would throw them. */
 export const sdkErrors = {
-  throttling: () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400, requestId: "req-throttle" } }),
-  serverError: () => Object.assign(new Error("Internal failure"), { name: "InternalServiceException", $metadata: { httpStatusCode: 500, requestId: "req-500" } }),
-  operationTimeout: () => Object.assign(new Error("The operation timed out"), { name: "OperationTimeoutException", $metadata: { httpStatusCode: 400 } }),
-  limitExceeded: () => Object.assign(new Error("Too many concurrent runs"), { name: "ResourceNumberLimitExceededException", $metadata: { httpStatusCode: 400 } }),
+  throttling: () =>
+    Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $metadata: { httpStatusCode: 400, requestId: "req-throttle" },
+    }),
+  serverError: () =>
+    Object.assign(new Error("Internal failure"), {
+      name: "InternalServiceException",
+      $metadata: { httpStatusCode: 500, requestId: "req-500" },
+    }),
+  operationTimeout: () =>
+    Object.assign(new Error("The operation timed out"), {
+      name: "OperationTimeoutException",
+      $metadata: { httpStatusCode: 400 },
+    }),
+  limitExceeded: () =>
+    Object.assign(new Error("Too many concurrent runs"), {
+      name: "ResourceNumberLimitExceededException",
+      $metadata: { httpStatusCode: 400 },
+    }),
   connectionReset: () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
   connectionRefused: () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
-  invalidInput: () => Object.assign(new Error("Table name is invalid"), { name: "InvalidInputException", $metadata: { httpStatusCode: 400, requestId: "req-bad" } }),
-  entityNotFound: () => Object.assign(new Error("Table daily_mv not found"), { name: "EntityNotFoundException", $metadata: { httpStatusCode: 400, requestId: "req-404" } }),
+  invalidInput: () =>
+    Object.assign(new Error("Table name is invalid"), {
+      name: "InvalidInputException",
+      $metadata: { httpStatusCode: 400, requestId: "req-bad" },
+    }),
+  entityNotFound: () =>
+    Object.assign(new Error("Table daily_mv not found"), {
+      name: "EntityNotFoundException",
+      $metadata: { httpStatusCode: 400, requestId: "req-404" },
+    }),
 };
 
 export interface StubGlueOptions {
@@ -73,7 +97,11 @@ export class StubGlue {
   private readonly queued: Record<Operation, QueuedFailure[]> = { Start: [], Get: [], List: [], Stop: [] };
 
   /** The next `times` calls of `operation` fail with `error`, after taking effect when asked. */
-  failNext(operation: Operation, error: () => Error, options: { times?: number; afterProcessing?: boolean } = {}): void {
+  failNext(
+    operation: Operation,
+    error: () => Error,
+    options: { times?: number; afterProcessing?: boolean } = {},
+  ): void {
     for (let i = 0; i < (options.times ?? 1); i++) {
       this.queued[operation].push({ error: error(), afterProcessing: options.afterProcessing ?? false });
     }
@@ -99,25 +127,33 @@ export class StubGlue {
       this.call("Start", () => {
         const active = this.active();
         if (active) {
-          throw new MaterializedViewRefreshTaskRunningException({ message: `run ${active.id} is running`, $metadata: {} });
+          throw new MaterializedViewRefreshTaskRunningException({
+            message: `run ${active.id} is running`,
+            $metadata: {},
+          });
         }
         return { MaterializedViewRefreshTaskRunId: this.addRun(this.durationMs, this.outcome).id };
       }),
     );
-    glueMock.on(GetMaterializedViewRefreshTaskRunCommand).callsFake((input: { MaterializedViewRefreshTaskRunId: string }) =>
-      this.call("Get", () => {
-        const run = this.runs.find((r) => r.id === input.MaterializedViewRefreshTaskRunId);
-        if (!run) throw Object.assign(new Error("no such run"), { name: "EntityNotFoundException", $metadata: {} });
-        return { MaterializedViewRefreshTaskRun: this.record(run) };
-      }),
-    );
-    glueMock.on(ListMaterializedViewRefreshTaskRunsCommand).callsFake(() =>
-      this.call("List", () => ({ MaterializedViewRefreshTaskRuns: this.runs.map((r) => this.record(r)) })),
-    );
+    glueMock
+      .on(GetMaterializedViewRefreshTaskRunCommand)
+      .callsFake((input: { MaterializedViewRefreshTaskRunId: string }) =>
+        this.call("Get", () => {
+          const run = this.runs.find((r) => r.id === input.MaterializedViewRefreshTaskRunId);
+          if (!run) throw Object.assign(new Error("no such run"), { name: "EntityNotFoundException", $metadata: {} });
+          return { MaterializedViewRefreshTaskRun: this.record(run) };
+        }),
+      );
+    glueMock
+      .on(ListMaterializedViewRefreshTaskRunsCommand)
+      .callsFake(() =>
+        this.call("List", () => ({ MaterializedViewRefreshTaskRuns: this.runs.map((r) => this.record(r)) })),
+      );
     glueMock.on(StopMaterializedViewRefreshTaskRunCommand).callsFake(() =>
       this.call("Stop", () => {
         const active = this.active();
-        if (!active) throw new MaterializedViewRefreshTaskNotRunningException({ message: "not running", $metadata: {} });
+        if (!active)
+          throw new MaterializedViewRefreshTaskNotRunningException({ message: "not running", $metadata: {} });
         active.stoppedAt = this.clock.now() + this.stopDelayMs;
         return {};
       }),

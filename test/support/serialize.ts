@@ -7,14 +7,18 @@ export const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSENTINELKEY";
 export function serializeIn(programDir: string) {
   const out = execFileSync(process.execPath, [path.join(__dirname, "..", "fixtures", "serialize-provider.js")], {
     cwd: programDir,
-    env: { ...process.env, AWS_ACCESS_KEY_ID: "AKIASENTINEL0000", AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: "token-sentinel" },
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: "AKIASENTINEL0000",
+      AWS_SECRET_ACCESS_KEY: SECRET,
+      AWS_SESSION_TOKEN: "token-sentinel",
+    },
     encoding: "utf8",
   });
   return JSON.parse(out) as {
     providerText: string;
     methods: string[];
     validFailures: unknown[];
-    invalidFailures: Array<{ property: string; reason: string }>;
+    invalidFailures: { property: string; reason: string }[];
   };
 }
-

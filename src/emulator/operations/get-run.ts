@@ -21,7 +21,7 @@ export function validateGetRun(input: Readonly<Record<string, unknown>>): GetRun
 
 export function getRun(input: GetRunInput, context: OperationContext): OperationOutput {
   const run = context.catalog.run(input.runId);
-  if (!run || run.view.catalogId !== input.catalogId) {
+  if (run?.view.catalogId !== input.catalogId) {
     throw entityNotFound(`Materialized view refresh task run ${input.runId} not found in catalog ${input.catalogId}`);
   }
   assertAllowed(context, run.view);

@@ -42,7 +42,11 @@ interface PageToken {
 
 const filterOf = (input: ListRunsInput, resolve: (v: ListRunsInput) => ViewRef): PageToken["filter"] => {
   const view = resolve(input);
-  return [view.catalogId, input.databaseName === undefined ? null : view.databaseName, input.tableName === undefined ? null : view.tableName];
+  return [
+    view.catalogId,
+    input.databaseName === undefined ? null : view.databaseName,
+    input.tableName === undefined ? null : view.tableName,
+  ];
 };
 
 export const encodePageToken = (token: PageToken): string => Buffer.from(JSON.stringify(token)).toString("base64url");
@@ -50,7 +54,9 @@ export const encodePageToken = (token: PageToken): string => Buffer.from(JSON.st
 export function decodePageToken(text: string): PageToken | undefined {
   try {
     const token = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as PageToken;
-    return Number.isInteger(token.after) && Array.isArray(token.filter) && token.filter.length === 3 ? token : undefined;
+    return Number.isInteger(token.after) && Array.isArray(token.filter) && token.filter.length === 3
+      ? token
+      : undefined;
   } catch {
     return undefined;
   }
@@ -61,7 +67,9 @@ export function listRuns(input: ListRunsInput, context: OperationContext): Opera
   // A listing that could include a denied view is denied, as a resource-level IAM deny would be.
   const denied = context.deniedViews.find(
     (view) =>
-      view.catalogId === filter[0] && (filter[1] === null || view.databaseName === filter[1]) && (filter[2] === null || view.tableName === filter[2]),
+      view.catalogId === filter[0] &&
+      (filter[1] === null || view.databaseName === filter[1]) &&
+      (filter[2] === null || view.tableName === filter[2]),
   );
   if (denied) throw context.accessDenied(denied);
 
@@ -69,7 +77,9 @@ export function listRuns(input: ListRunsInput, context: OperationContext): Opera
   if (input.nextToken !== undefined) {
     const token = decodePageToken(input.nextToken);
     if (!token || JSON.stringify(token.filter) !== JSON.stringify(filter)) {
-      throw invalidInput("Invalid NextToken: it does not belong to a listing with these CatalogId, DatabaseName and TableName");
+      throw invalidInput(
+        "Invalid NextToken: it does not belong to a listing with these CatalogId, DatabaseName and TableName",
+      );
     }
     after = token.after;
   }

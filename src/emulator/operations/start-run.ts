@@ -1,7 +1,13 @@
 /** StartMaterializedViewRefreshTaskRun: starts a refresh of one view, unless one is in progress. */
 import { entityNotFound, ServiceError } from "../errors";
 import { InputReader, readViewMembers, type ViewMembers } from "../validation";
-import { assertAllowed, tableDescription, type Operation, type OperationContext, type OperationOutput } from "./operation";
+import {
+  assertAllowed,
+  tableDescription,
+  type Operation,
+  type OperationContext,
+  type OperationOutput,
+} from "./operation";
 
 export interface StartRunInput extends ViewMembers {
   readonly fullRefresh: boolean;

@@ -1,7 +1,13 @@
 /** StopMaterializedViewRefreshTaskRun: asks the view's run in progress to stop. Keyed by table, not run id. */
 import { ServiceError } from "../errors";
 import { InputReader, readViewMembers, type ViewMembers } from "../validation";
-import { assertAllowed, tableDescription, type Operation, type OperationContext, type OperationOutput } from "./operation";
+import {
+  assertAllowed,
+  tableDescription,
+  type Operation,
+  type OperationContext,
+  type OperationOutput,
+} from "./operation";
 
 export type StopRunInput = ViewMembers;
 

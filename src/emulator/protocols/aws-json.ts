@@ -39,7 +39,11 @@ export const awsJsonProtocol: Protocol = {
       return { ok: false, message: `The request body is not valid JSON: ${(error as Error).message}`, raw: text };
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      return { ok: false, message: "Start of structure or map found where not expected: the request body must be a JSON object", raw: text };
+      return {
+        ok: false,
+        message: "Start of structure or map found where not expected: the request body must be a JSON object",
+        raw: text,
+      };
     }
     return { ok: true, value: value as Record<string, unknown> };
   },

@@ -6,7 +6,10 @@ const NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string);
+  return text.replace(
+    /[<>&'"]/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c]!,
+  );
 }
 
 function xml(status: number, body: string): Rendered {

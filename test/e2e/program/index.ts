@@ -3,6 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { MaterializedViewRefresh, type MaterializedViewRefreshArgs } from "pulumi-glue-mv-refresh";
 
 const config = new pulumi.Config();
-for (const { name, args } of config.requireObject<Array<{ name: string; args: MaterializedViewRefreshArgs }>>("refreshes")) {
+for (const { name, args } of config.requireObject<{ name: string; args: MaterializedViewRefreshArgs }[]>("refreshes")) {
   new MaterializedViewRefresh(name, args);
 }

@@ -1,0 +1,36 @@
+// ESLint: typescript-eslint's type-checked rules for TypeScript, the recommended ones for the few
+// plain JavaScript files (child-process runners, the benchmark's baseline), Prettier for layout.
+const js = require("@eslint/js");
+const prettier = require("eslint-config-prettier");
+const globals = require("globals");
+const tseslint = require("typescript-eslint");
+
+module.exports = tseslint.config(
+  { ignores: ["dist/", "build/", "coverage/", "docs/api/"] },
+  js.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    extends: [...tseslint.configs.recommendedTypeChecked, ...tseslint.configs.stylisticTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      // Provider methods and test fakes implement promise-returning interfaces without awaiting.
+      "@typescript-eslint/require-await": "off",
+      // `import x = require()` is how this package imports a module whose export is one object.
+      "@typescript-eslint/no-require-imports": ["error", { allowAsImport: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    // Jest's asymmetric matchers (expect.any, expect.stringContaining) are typed `any`.
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-unsafe-assignment": "off" },
+  },
+  {
+    files: ["**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: globals.node },
+  },
+  prettier,
+);
