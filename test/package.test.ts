@@ -1,14 +1,54 @@
 /**
  * The package as users get it: `npm pack`, installed from the tarball into a fresh program.
  */
-import { rmSync } from "fs";
+import { execFileSync } from "child_process";
+import { rmSync, writeFileSync } from "fs";
+import * as path from "path";
 import { installPacked, type InstalledProgram } from "../harness/packaging";
 import { SECRET, serializeIn } from "./support/serialize";
 
 let program: InstalledProgram;
 
+/** Runs the program's own TypeScript compiler; throws with its output on errors. */
+function typeCheck(dir: string): void {
+  try {
+    execFileSync(process.execPath, [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { encoding: "utf8" });
+  } catch (error) {
+    throw new Error((error as { stdout?: string }).stdout ?? String(error));
+  }
+}
+
+/** A user's program against the published types: every public name, strictly type-checked. */
+const PROGRAM = `
+import * as pulumi from "@pulumi/pulumi";
+import {
+  MaterializedViewRefresh,
+  refreshPolicy,
+  type GlueTableLike,
+  type IfRunningPolicy,
+  type MaterializedViewRefreshArgs,
+  type RunStatus,
+} from "pulumi-glue-mv-refresh";
+import { startEmulator, type GlueEmulator } from "pulumi-glue-mv-refresh/emulator";
+
+const view: GlueTableLike = { catalogId: "123456789012", databaseName: "sales", name: "daily_mv" };
+const policy: IfRunningPolicy = "stop";
+const args: MaterializedViewRefreshArgs = { view, ifRunning: policy, triggers: { schema: 2 }, quiet: true };
+const refresh = new MaterializedViewRefresh("daily", args);
+export const runId: pulumi.Output<string> = refresh.runId;
+export const status: pulumi.Output<RunStatus> = refresh.status;
+export const document = refreshPolicy({ ifRunning: [policy] }).Statement[0].Action;
+export const start: (options: { views: { databaseName: string; tableName: string }[] }) => Promise<GlueEmulator> =
+  startEmulator;
+`;
+
+const TSCONFIG = JSON.stringify({
+  compilerOptions: { strict: true, noEmit: true, module: "commonjs", target: "ES2022", esModuleInterop: true, skipLibCheck: true },
+  files: ["index.ts"],
+});
+
 beforeAll(() => {
-  program = installPacked({});
+  program = installPacked({ "index.ts": PROGRAM, "tsconfig.json": TSCONFIG });
 }, 180_000);
 
 afterAll(() => rmSync(program.work, { recursive: true, force: true }));
@@ -21,6 +61,19 @@ it("ships compiled JavaScript, type declarations and the README, nothing else", 
   expect(packed).toContain("dist/lifecycle.js");
   expect(packed).toContain("README.md");
   expect(packed.filter((f) => !/^dist\/.*\.(js|d\.ts)$/.test(f)).sort()).toEqual(["README.md", "package.json"]);
+});
+
+it("type-checks a strict TypeScript program against the published declarations", () => {
+  expect(() => typeCheck(program.dir)).not.toThrow();
+});
+
+it("refuses, at compile time, what the published types rule out", () => {
+  writeFileSync(path.join(program.dir, "index.ts"), PROGRAM.replace('const policy: IfRunningPolicy = "stop";', 'const policy: IfRunningPolicy = "later";'));
+  try {
+    expect(() => typeCheck(program.dir)).toThrow(/Type '"later"' is not assignable to type '"wait" \| "stop" \| "adopt" \| "fail"'/);
+  } finally {
+    writeFileSync(path.join(program.dir, "index.ts"), PROGRAM);
+  }
 });
 
 it("serializes the provider as a reference to the installed package, a few hundred bytes", () => {
