@@ -12,7 +12,9 @@ let program: InstalledProgram;
 /** Runs the program's own TypeScript compiler; throws with its output on errors. */
 function typeCheck(dir: string): void {
   try {
-    execFileSync(process.execPath, [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { encoding: "utf8" });
+    execFileSync(process.execPath, [path.join(dir, "node_modules", "typescript", "bin", "tsc"), "-p", dir], {
+      encoding: "utf8",
+    });
   } catch (error) {
     throw new Error((error as { stdout?: string }).stdout ?? String(error));
   }
@@ -43,7 +45,14 @@ export const start: (options: { views: { databaseName: string; tableName: string
 `;
 
 const TSCONFIG = JSON.stringify({
-  compilerOptions: { strict: true, noEmit: true, module: "commonjs", target: "ES2022", esModuleInterop: true, skipLibCheck: true },
+  compilerOptions: {
+    strict: true,
+    noEmit: true,
+    module: "commonjs",
+    target: "ES2022",
+    esModuleInterop: true,
+    skipLibCheck: true,
+  },
   files: ["index.ts"],
 });
 
@@ -68,9 +77,14 @@ it("type-checks a strict TypeScript program against the published declarations",
 });
 
 it("refuses, at compile time, what the published types rule out", () => {
-  writeFileSync(path.join(program.dir, "index.ts"), PROGRAM.replace('const policy: IfRunningPolicy = "stop";', 'const policy: IfRunningPolicy = "later";'));
+  writeFileSync(
+    path.join(program.dir, "index.ts"),
+    PROGRAM.replace('const policy: IfRunningPolicy = "stop";', 'const policy: IfRunningPolicy = "later";'),
+  );
   try {
-    expect(() => typeCheck(program.dir)).toThrow(/Type '"later"' is not assignable to type '"wait" \| "stop" \| "adopt" \| "fail"'/);
+    expect(() => typeCheck(program.dir)).toThrow(
+      /Type '"later"' is not assignable to type '"wait" \| "stop" \| "adopt" \| "fail"'/,
+    );
   } finally {
     writeFileSync(path.join(program.dir, "index.ts"), PROGRAM);
   }
