@@ -16,7 +16,7 @@ function typeCheck(dir: string): void {
       encoding: "utf8",
     });
   } catch (error) {
-    throw new Error((error as { stdout?: string }).stdout ?? String(error));
+    throw new Error((error as { stdout?: string }).stdout ?? String(error), { cause: error });
   }
 }
 
