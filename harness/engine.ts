@@ -105,6 +105,30 @@ async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * The state a failed create or update leaves when the provider answered with partial state: the
+ * engine records it with init errors, and updates the resource on the next deployment.
+ */
+function partialState(
+  error: unknown,
+  urn: string,
+  reg: Registration,
+  inputs: Props,
+  id?: string,
+): ResourceState | undefined {
+  const partial = error instanceof ProviderCallError ? error.partial : undefined;
+  if (!partial) return undefined;
+  return {
+    urn,
+    type: reg.type,
+    name: reg.name,
+    id: id ?? partial.id,
+    inputs,
+    outputs: partial.properties,
+    initErrors: partial.reasons,
+  };
+}
+
 export class Engine {
   /** The stack's resources after the last deployment, in registration order. */
   state: ResourceState[] = [];
@@ -256,20 +280,8 @@ export class Engine {
           replacedOld: op === "replace",
         };
       } catch (error) {
-        const partial = error instanceof ProviderCallError ? error.partial : undefined;
-        const state = partial
-          ? {
-              urn,
-              type: reg.type,
-              name: reg.name,
-              id: partial.id,
-              inputs,
-              outputs: partial.properties,
-              initErrors: partial.reasons,
-            }
-          : op === "replace"
-            ? prior
-            : undefined;
+        const partial = partialState(error, urn, reg, inputs);
+        const state = partial ?? (op === "replace" ? prior : undefined);
         return { ...fail(op, error, state), replacedOld: op === "replace" && partial !== undefined };
       }
     };
@@ -297,18 +309,7 @@ export class Engine {
         state: { urn, type: reg.type, name: reg.name, id: prior.id, inputs, outputs },
       };
     } catch (error) {
-      const partial = error instanceof ProviderCallError ? error.partial : undefined;
-      const state = partial
-        ? {
-            urn,
-            type: reg.type,
-            name: reg.name,
-            id: prior.id,
-            inputs,
-            outputs: partial.properties,
-            initErrors: partial.reasons,
-          }
-        : prior;
+      const state = partialState(error, urn, reg, inputs, prior.id) ?? prior;
       return fail("update", error, state);
     }
   }

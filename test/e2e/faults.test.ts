@@ -7,6 +7,7 @@
  * FAULT_SUITE_SEED and FAULT_SUITE_DEPLOYMENTS override the seed and the number of deployments.
  */
 import type { Faults, GlueEmulator } from "../../src/emulator";
+import { seededRandom } from "../../src/emulator/faults";
 import { E2eStack, emulatorFor, type Declared } from "../support/e2e";
 
 const SEED = Number(process.env.FAULT_SUITE_SEED ?? 20261124);
@@ -14,18 +15,6 @@ const DEPLOYMENTS = Number(process.env.FAULT_SUITE_DEPLOYMENTS ?? 10);
 const VIEWS = Array.from({ length: 4 }, (_, i) => ({ databaseName: "sales", tableName: `view_${i}` }));
 
 jest.setTimeout(60_000 + DEPLOYMENTS * 30_000);
-
-/** mulberry32: a small seeded generator, so a failing seed replays exactly. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Figures {
   deployments: number;
@@ -64,7 +53,7 @@ let emulator: GlueEmulator;
 afterAll(() => emulator?.close());
 
 it(`loses and duplicates no refresh over ${DEPLOYMENTS} deployments with mixed faults (seed ${SEED})`, async () => {
-  const random = seeded(SEED);
+  const random = seededRandom(SEED);
   emulator = await emulatorFor(VIEWS, { seed: SEED, runDurationMs: 2 * 60_000 });
   const stack = new E2eStack(emulator);
   const figures: Figures = {
