@@ -75,9 +75,14 @@ function clientConfig(target: AwsTarget) {
   };
 }
 
+/** What tells targets apart: where, and as whom (never the secret itself). */
+export function targetKey(target: AwsTarget): string {
+  return JSON.stringify([target.region, target.endpoint, target.profile, target.credentials?.accessKeyId]);
+}
+
 /** One client per target per process, so that many resources share connections. */
 function cached<C>(cache: Map<string, C>, target: AwsTarget, build: () => C): C {
-  const key = JSON.stringify([target.region, target.endpoint, target.profile, target.credentials?.accessKeyId]);
+  const key = targetKey(target);
   let client = cache.get(key);
   if (!client) {
     client = build();

@@ -13,6 +13,7 @@ import {
   sdkDefaultRegion,
   startRun,
   stopRun,
+  targetKey,
   type AwsTarget,
   type RefreshRun,
   type ViewRef,
@@ -52,9 +53,8 @@ interface StackAwsConfig {
   readonly credentials?: AwsTarget["credentials"];
 }
 
-type Provider = Required<pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState>>;
-
-export type RefreshLifecycle = Provider;
+/** The provider's lifecycle, every method present. */
+export type RefreshLifecycle = Required<pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState>>;
 
 const MINUTE = 60_000;
 
@@ -80,6 +80,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   const interrupts = options.interrupts ?? hostInterruptSignal;
   let stack: StackAwsConfig = {};
   const accountIds = new Map<string, Promise<string>>();
+  const sdkRegions = new Map<string | undefined, Promise<string | undefined>>();
 
   /** The retry context of one operation: bounded by the resource's timeout from now. */
   function within(timeoutMinutes: number, signal?: AbortSignal): RetryContext {
@@ -90,8 +91,18 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     return compact({ region, endpoint, profile: stack.profile, credentials: stack.credentials });
   }
 
+  /** The region the AWS SDK's own chain finds, looked up once per process and profile. */
+  function sdkRegion(): Promise<string | undefined> {
+    let region = sdkRegions.get(stack.profile);
+    if (!region) {
+      region = sdkDefaultRegion(stack.profile);
+      sdkRegions.set(stack.profile, region);
+    }
+    return region;
+  }
+
   async function resolveRegion(settings: { region?: string }): Promise<string> {
-    const region = settings.region ?? stack.region ?? (await sdkDefaultRegion(stack.profile));
+    const region = settings.region ?? stack.region ?? (await sdkRegion());
     if (!region) {
       throw new Error(
         "region: no AWS region found; set the resource's region, the stack config aws:region, or AWS_REGION",
@@ -102,7 +113,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
 
   /** The caller's account id, looked up once per process and target. */
   function defaultCatalogId(target: AwsTarget, context: RetryContext): Promise<string> {
-    const key = JSON.stringify([target.region, target.endpoint, target.profile, target.credentials?.accessKeyId]);
+    const key = targetKey(target);
     let id = accountIds.get(key);
     if (!id) {
       id = callerAccountId(target, context);
