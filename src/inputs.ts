@@ -129,7 +129,7 @@ const endpoint: Rule = (v) => {
   return url.protocol === "http:" && isLoopbackHost(url.hostname) ? undefined : rule;
 };
 
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
