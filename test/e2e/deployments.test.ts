@@ -51,7 +51,8 @@ describe("a stack over successive deployments", () => {
     expect(third.steps[0].outputs).toMatchObject({ runId: runs[1].runId, triggers: { schema: 2 } });
 
     const fourth = await stack.up(declare({ schema: 2 }, WEEKLY));
-    expect(fourth.steps.map((s) => s.op)).toEqual(["replace"]);
+    // Create before delete: the new resource, then the old one's (call-free) delete.
+    expect(fourth.steps.map((s) => s.op)).toEqual(["replace", "delete"]);
     expect(emulator.runs(DAILY)).toHaveLength(2);
     expect(emulator.runs(WEEKLY)).toHaveLength(1);
     expect(stack.engine.state).toHaveLength(1);
@@ -153,7 +154,7 @@ describe("a stack over successive deployments", () => {
   it("replaces the resource when the stack's region changes", async () => {
     await stack.up([{ name: "daily", args: stack.args(DAILY) }], { "aws:region": "eu-west-1" });
     const moved = await stack.up([{ name: "daily", args: stack.args(DAILY) }], { "aws:region": "eu-central-1" });
-    expect(moved.steps.map((s) => s.op)).toEqual(["replace"]);
+    expect(moved.steps.map((s) => s.op)).toEqual(["replace", "delete"]);
     expect(moved.steps[0].outputs).toMatchObject({ region: "eu-central-1" });
   });
 
@@ -171,12 +172,17 @@ describe("a stack over successive deployments", () => {
 
   it("refuses a view given together with the names it carries, in the program", async () => {
     const view = { catalogId: emulator.accountId, databaseName: "sales", name: "weekly_mv" };
-    await expect(stack.up([{ name: "weekly", args: { view, tableName: "daily_mv" } }])).rejects.toThrow(
+    const both = await stack.up([{ name: "weekly", args: { view, tableName: "daily_mv" } }]);
+    expect(both.ok).toBe(false);
+    expect(both.programError).toContain(
       'MaterializedViewRefresh "weekly": give either view or tableName, not both: the view names the table',
     );
-    await expect(stack.up([{ name: "weekly", args: { databaseName: "sales" } }])).rejects.toThrow(
+    const missing = await stack.up([{ name: "weekly", args: { databaseName: "sales" } }]);
+    expect(missing.programError).toContain(
       'MaterializedViewRefresh "weekly": give view, or databaseName and tableName (tableName missing)',
     );
+    expect([...both.steps, ...missing.steps]).toEqual([]);
+    expect(emulator.requests).toHaveLength(0);
   });
 
   it("refuses bad input in check, before any AWS call", async () => {

@@ -52,6 +52,8 @@ it("refreshes the view on create and after each schema change, not after Glue's 
   });
   expect(refreshStep.outputs?.triggers).toEqual({ viewDefinitionSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   expect(emulator.runs(VIEW)).toHaveLength(1);
+  // The program's exports, as `pulumi up` prints them under Outputs.
+  expect(first.outputs).toMatchObject({ refreshRunId: emulator.runs(VIEW)[0].runId });
 
   const same = await engine.up({ config: config() });
   expect(same.steps.every((s) => s.op === "same")).toBe(true);

@@ -39,10 +39,18 @@ export async function emulatorFor(views: EmulatedView[], options: EmulatorOption
   return startEmulator({ views, clockScale: CLOCK_SCALE, credentials: [CREDENTIALS], ...options });
 }
 
+/** A resource of the e2e program; its arguments may hold `output()` and `resource()` references. */
 export interface Declared {
   readonly name: string;
   readonly args: MaterializedViewRefreshArgs;
+  /** Names of resources declared before, as the `dependsOn` option. */
+  readonly dependsOn?: readonly string[];
 }
+
+/** In a declared resource's arguments: an output of a resource declared before it ("a.runId"). */
+export const output = (reference: string): never => ({ $output: reference }) as never;
+/** In a declared resource's arguments: a resource declared before it. */
+export const resource = (name: string): never => ({ $resource: name }) as never;
 
 /** A stack of the configurable e2e program: `deploy` declares exactly the given resources. */
 export class E2eStack {
