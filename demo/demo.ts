@@ -21,6 +21,7 @@ const SYMBOLS: Record<string, string> = {
   same: " ",
   delete: "-",
   refresh: "~",
+  skip: "!",
 };
 
 function printReport(title: string, report: DeploymentReport): void {
@@ -37,6 +38,9 @@ function printReport(title: string, report: DeploymentReport): void {
       console.log(`    runId=${runId} status=${status} refreshType=${refreshType}`);
     }
   }
+  if (report.programError) console.log(`  program error: ${report.programError}`);
+  for (const [name, value] of Object.entries(report.outputs ?? {}))
+    console.log(`  output ${name}: ${JSON.stringify(value)}`);
   console.log(`  ${report.ok ? "succeeded" : "FAILED"} in ${seconds}s`);
 }
 
