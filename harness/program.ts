@@ -20,6 +20,8 @@ export interface Registration {
   /** The URNs of the resources it depends on: its inputs' resources and `dependsOn`. */
   readonly dependencies: readonly string[];
   readonly inputs: Props;
+  /** Every property the resource declares, inputs and outputs alike (where the SDK tells). */
+  readonly properties: readonly string[];
   /** A read of an existing resource (`Resource.get`), not one the program manages. */
   readonly read: boolean;
 }

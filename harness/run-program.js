@@ -65,6 +65,8 @@ async function main() {
   const pulumi = fromProject("@pulumi/pulumi");
   // What the monitor learns from a registration request beyond the mock's arguments, by type::name.
   const requests = new Map();
+  // The properties each resource declares (its inputs and outputs), by type::name.
+  const declaredProperties = new Map();
   await pulumi.runtime.setMocks(
     {
       async newResource(args) {
@@ -80,6 +82,7 @@ async function main() {
           parent: seen.parent || undefined,
           dependencies: seen.dependencies ?? [],
           inputs: seen.inputs ?? args.inputs,
+          properties: declaredProperties.get(key) ?? [],
           read: Boolean(args.id),
         });
         if (answer.error !== undefined) throw new Error(`${ENGINE_ANSWER} ${answer.error}`);
@@ -115,6 +118,9 @@ async function main() {
     try {
       runtimeResource[method] = (res, parent, type, name, ...rest) => {
         if (type !== STACK_TYPE) process.send({ kind: "declare", type, name });
+        // registerResource(res, parent, t, name, custom, remote, newDependency, props, ...); readResource(res, parent, t, name, props, ...)
+        const props = method === "registerResource" ? rest[3] : rest[0];
+        declaredProperties.set(`${type}::${name}`, Object.keys(props ?? {}));
         return original(res, parent, type, name, ...rest);
       };
     } catch {

@@ -66,6 +66,17 @@ export const isDynamic = (type: string): boolean => type.startsWith("pulumi-node
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/**
+ * A mocked resource's outputs: its inputs, and null for each other property it declares, as a
+ * Terraform-bridged provider such as @pulumi/aws reports an attribute that is not set. A preview of
+ * a create leaves those unknown instead, as computed attributes are until the resource exists.
+ */
+function mockedOutputs(reg: Registration, creating: boolean): Props {
+  if (creating) return reg.inputs;
+  const unset = reg.properties.filter((p) => p !== "id" && p !== "urn" && !(p in reg.inputs));
+  return { ...Object.fromEntries(unset.map((p) => [p, null])), ...reg.inputs };
+}
+
 /** Check and Diff, as the engine's step generator does for each registration, one at a time. */
 export async function planStep(host: ProviderHost, reg: Registration, prior?: ResourceState): Promise<Plan> {
   if (!isDynamic(reg.type)) {
@@ -102,7 +113,8 @@ export async function applyStep(
   if (plan.op === "same") return { id: prior!.id, outputs: prior!.outputs, state: { ...prior!, inputs, dependencies } };
   if (!isDynamic(type)) {
     const id = prior?.id ?? `${name}-id`;
-    return { id, outputs: inputs, state: state(id, inputs) };
+    const outputs = mockedOutputs(reg, preview && plan.op === "create");
+    return { id, outputs, state: state(id, outputs) };
   }
   if (preview) return { id: prior?.id ?? "", outputs: inputs, state: state(prior?.id ?? "", inputs) };
 

@@ -3,6 +3,8 @@
  * Pure functions only; nothing here talks to AWS.
  */
 
+import type { UpstreamRun } from "./sources";
+
 /** The answers to a refresh already in progress: wait for it, stop it, adopt it, or fail. */
 export const IF_RUNNING_POLICIES = ["wait", "stop", "adopt", "fail"] as const;
 /** What to do when the view already has a refresh run in progress. */
@@ -28,6 +30,8 @@ export interface RefreshInputs {
   readonly region?: string;
   readonly endpoint?: string;
   readonly quiet?: boolean;
+  /** The runs of the upstream views among the sources, set by the resource class. */
+  readonly upstreams?: readonly UpstreamRun[];
 }
 
 /** The inputs with every default applied, except the two that need a lookup (catalog id, region). */
@@ -44,6 +48,7 @@ export interface RefreshSettings {
   readonly region?: string;
   readonly endpoint?: string;
   readonly quiet: boolean;
+  readonly upstreams: readonly UpstreamRun[];
 }
 
 export const DEFAULTS = {
@@ -68,6 +73,7 @@ export function withDefaults(inputs: RefreshInputs): RefreshSettings {
     region: inputs.region,
     endpoint: inputs.endpoint,
     quiet: inputs.quiet ?? DEFAULTS.quiet,
+    upstreams: inputs.upstreams ?? [],
   };
 }
 
@@ -136,8 +142,22 @@ function isLoopbackHost(hostname: string): boolean {
 const triggers: Rule = (v) =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? undefined : "must be a map of JSON values";
 
+const UPSTREAM_FIELDS = ["runId", "status", "catalogId", "databaseName", "tableName", "region"] as const;
+
+const upstreams: Rule = (v) =>
+  Array.isArray(v) &&
+  v.every(
+    (u: unknown) =>
+      typeof u === "object" &&
+      u !== null &&
+      UPSTREAM_FIELDS.every((field) => typeof (u as Record<string, unknown>)[field] === "string"),
+  )
+    ? undefined
+    : `must be a list of upstream runs, each with ${UPSTREAM_FIELDS.join(", ")}`;
+
 const RULES: Record<keyof RefreshInputs, Rule> = {
   resourceName: (v) => (typeof v === "string" ? undefined : "must be a string"),
+  upstreams,
   catalogId: serviceName,
   databaseName: serviceName,
   tableName: serviceName,
@@ -170,7 +190,7 @@ export function validateInputs(news: Record<string, unknown>): InputFailure[] {
   for (const [property, value] of Object.entries(news)) {
     if (ENGINE_PROPERTIES.has(property) || value === UNKNOWN) continue;
     if (!Object.prototype.hasOwnProperty.call(RULES, property)) {
-      const known = Object.keys(RULES).filter((p) => p !== "resourceName");
+      const known = Object.keys(RULES).filter((p) => p !== "resourceName" && p !== "upstreams");
       failures.push({
         property,
         reason: `${shorten(property)} is not a property of MaterializedViewRefresh (known: ${known.join(", ")})`,

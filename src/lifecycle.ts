@@ -16,6 +16,7 @@ import {
   targetKey,
   type AwsTarget,
   type RefreshRun,
+  type RunStatus,
   type ViewRef,
 } from "./glue";
 import { DEFAULTS, UNKNOWN, validateInputs, withDefaults, type RefreshInputs, type RefreshSettings } from "./inputs";
@@ -149,12 +150,22 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   const interrupted = (s: ResolvedSettings) =>
     new Error(`${subject(s)}: interrupted (the provider host was told to stop) before a refresh was started`);
 
-  /** Waits for a run to leave STARTING/RUNNING, printing a progress line at most once a minute. */
-  async function settle(s: ResolvedSettings, target: AwsTarget, run: RefreshRun, context: RetryContext) {
+  /**
+   * Waits for a run of `view` (the resource's own by default) to leave STARTING/RUNNING, printing a
+   * progress line at most once a minute.
+   */
+  async function settle(
+    s: ResolvedSettings,
+    target: AwsTarget,
+    run: RefreshRun,
+    context: RetryContext,
+    view: ViewRef = viewOf(s),
+    label = "refresh run",
+  ) {
     const progress = new ProgressReporter(clock, MINUTE);
     return waitUntil(
       run,
-      async () => (await getRun(target, viewOf(s), run.runId, context)) ?? { ...run, status: "STARTING" as const },
+      async () => (await getRun(target, view, run.runId, context)) ?? { ...run, status: "STARTING" as const },
       (r) => !isActive(r.status),
       {
         deadline: context.deadline,
@@ -165,7 +176,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
         onPoll: (r, elapsed) => {
           if (!progress.due()) return;
           const processed = r.processedBytes ? `, ${formatBytes(r.processedBytes)} processed` : "";
-          say(s, `refresh run ${r.runId} ${r.status}, ${formatDuration(elapsed)} elapsed${processed}`);
+          say(s, `${label} ${r.runId} ${r.status}, ${formatDuration(elapsed)} elapsed${processed}`);
         },
       },
     );
@@ -236,13 +247,46 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     );
   }
 
-  /** Starts (or adopts) a run and, when asked, waits for its outcome. */
+  /**
+   * Waits for the runs of the upstream views among the sources to end, so that a refresh never
+   * reads an upstream view in the middle of its own refresh; fails when one did not succeed.
+   */
+  async function awaitUpstreams(s: ResolvedSettings, context: RetryContext): Promise<void> {
+    for (const upstream of s.upstreams) {
+      const name = `upstream view ${upstream.databaseName}.${upstream.tableName}`;
+      let run: RefreshRun = { runId: upstream.runId, status: upstream.status as RunStatus };
+      if (isActive(run.status)) {
+        say(s, `waiting for ${name}'s refresh run ${run.runId}, ${run.status}, before starting a refresh`);
+        // Chained views share a catalog and so a region; the upstream's run is read as our own are.
+        const target = targetFor(upstream.region, s.endpoint);
+        const waited = await settle(s, target, run, context, viewOf(upstream), `${name}'s refresh run`);
+        if (waited.state === "aborted") throw interrupted(s);
+        if (waited.state === "timeout") {
+          throw new Error(
+            `${subject(s)}: gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for ${name}'s ` +
+              `refresh run ${run.runId}, last seen ${waited.value.status}; no refresh was started`,
+          );
+        }
+        run = waited.value;
+      }
+      if (run.status !== "SUCCEEDED") {
+        throw new Error(
+          `${subject(s)}: ${name}'s refresh run ${run.runId} ended ${run.status}: ` +
+            `${run.errorMessage ?? "Glue gave no error message"}; no refresh was started. ` +
+            `Refresh the upstream view again (change its triggers), then deploy`,
+        );
+      }
+    }
+  }
+
+  /** Starts (or adopts) a run, once the upstream views' runs ended, and when asked waits for its outcome. */
   async function refresh(
     s: ResolvedSettings,
     target: AwsTarget,
     id: string,
     context: RetryContext,
   ): Promise<RefreshState> {
+    await awaitUpstreams(s, context);
     const began = clock.now();
     const run = await startOwnRun(s, target, context);
     return s.waitForCompletion

@@ -6,7 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RunStatus } from "./glue";
 import type { IfRunningPolicy } from "./inputs";
 import refreshProvider = require("./provider");
+import { sourceInputs } from "./sources";
 import { DEFINITION_TRIGGER, tableDefinition, type GlueTableLike } from "./view";
+
+/**
+ * What a materialized view is built on: a Glue table (`aws.glue.CatalogTable`, or any object with
+ * `catalogId`, `databaseName` and `name`), or the refresh of an upstream view.
+ */
+export type RefreshSource = GlueTableLike | MaterializedViewRefresh;
 
 /** Arguments of a {@link MaterializedViewRefresh}. */
 export interface MaterializedViewRefreshArgs {
@@ -23,6 +30,14 @@ export interface MaterializedViewRefreshArgs {
    * @default true
    */
   readonly refreshOnViewChange?: boolean;
+  /**
+   * The tables and upstream views the view is built on; the refresh runs after them. A new run
+   * starts when a source table's schema (columns, partition keys) changes, and when an upstream
+   * view's refresh ran again, once that run has ended SUCCEEDED. Recorded in `triggers` as
+   * `source:<database>.<table>`.
+   * @default none
+   */
+  readonly sources?: readonly RefreshSource[];
   /**
    * The Glue database that holds the materialized view; required unless `view` is given.
    * @default the `view`'s database
@@ -161,34 +176,43 @@ export class MaterializedViewRefresh extends pulumi.dynamic.Resource {
   }
 }
 
-/** The provider's inputs: the arguments, with a `view` turned into names, region and a trigger. */
+/**
+ * The provider's inputs: the arguments, with a `view` turned into names and region, and the view's
+ * definition and the sources turned into triggers.
+ */
 function inputsOf(name: string, args: MaterializedViewRefreshArgs): Record<string, unknown> {
-  const { view, refreshOnViewChange, ...rest } = args;
+  const { view, refreshOnViewChange, sources, ...rest } = args;
+  const triggers: pulumi.Input<Record<string, unknown>>[] = [rest.triggers ?? {}];
+  const inputs: Record<string, unknown> = { ...rest };
   if (!view) {
     if (refreshOnViewChange !== undefined) throw argumentError(name, "refreshOnViewChange applies only with view");
     const missing = (["databaseName", "tableName"] as const).filter((key) => rest[key] === undefined);
     if (missing.length > 0)
       throw argumentError(name, `give view, or databaseName and tableName (${missing.join(" and ")} missing)`);
-    return rest;
+  } else {
+    const named = (["catalogId", "databaseName", "tableName"] as const).filter((key) => rest[key] !== undefined);
+    if (named.length > 0) {
+      throw argumentError(name, `give either view or ${named.join(" and ")}, not both: the view names the table`);
+    }
+    Object.assign(inputs, {
+      catalogId: view.catalogId,
+      databaseName: view.databaseName,
+      tableName: view.name,
+      region: rest.region ?? view.region,
+    });
+    if (refreshOnViewChange !== false) {
+      triggers.push(tableDefinition(view).apply((hash) => ({ [DEFINITION_TRIGGER]: hash })));
+    }
   }
-  const named = (["catalogId", "databaseName", "tableName"] as const).filter((key) => rest[key] !== undefined);
-  if (named.length > 0) {
-    throw argumentError(name, `give either view or ${named.join(" and ")}, not both: the view names the table`);
+  if (sources !== undefined) {
+    const fromSources = sourceInputs(name, sources, view);
+    triggers.push(fromSources.triggers);
+    inputs.upstreams = fromSources.upstreams;
   }
-  const triggers =
-    refreshOnViewChange === false
-      ? rest.triggers
-      : pulumi
-          .all([rest.triggers ?? {}, tableDefinition(view)])
-          .apply(([own, hash]) => ({ ...own, [DEFINITION_TRIGGER]: hash }));
-  return {
-    ...rest,
-    catalogId: view.catalogId,
-    databaseName: view.databaseName,
-    tableName: view.name,
-    region: rest.region ?? view.region,
-    ...(triggers === undefined ? {} : { triggers }),
-  };
+  if (triggers.length > 1) {
+    inputs.triggers = pulumi.all(triggers).apply((parts) => Object.assign({}, ...parts) as Record<string, unknown>);
+  }
+  return inputs;
 }
 
 function argumentError(name: string, rule: string): Error {

@@ -31,8 +31,8 @@ const DOCUMENTED = [
   "endpoint",
   "quiet",
 ] as const;
-/** `resourceName` is added by the resource class itself (the Pulumi resource's name). */
-const KNOWN = [...DOCUMENTED, "resourceName"] as const;
+/** Added by the resource class itself: the Pulumi resource's name, and the upstream views' runs. */
+const KNOWN = [...DOCUMENTED, "resourceName", "upstreams"] as const;
 type Known = (typeof KNOWN)[number];
 const REQUIRED: readonly Known[] = ["databaseName", "tableName"];
 const isKnown = (property: string): property is Known => (KNOWN as readonly string[]).includes(property);
@@ -101,6 +101,17 @@ function isValid(property: Known, value: unknown): boolean {
       return isValidName(value);
     case "resourceName":
       return typeof value === "string";
+    case "upstreams":
+      return (
+        Array.isArray(value) &&
+        value.every((u: unknown) => {
+          if (typeof u !== "object" || u === null) return false;
+          const run = u as Record<string, unknown>;
+          return [run.runId, run.status, run.catalogId, run.databaseName, run.tableName, run.region].every(
+            (field) => typeof field === "string",
+          );
+        })
+      );
     case "fullRefresh":
     case "waitForCompletion":
     case "quiet":
@@ -130,6 +141,8 @@ function ruleWording(property: Known, value: unknown): string {
       );
     case "resourceName":
       return "must be a string";
+    case "upstreams":
+      return "must be a list of upstream runs, each with runId, status, catalogId, databaseName, tableName, region";
     case "fullRefresh":
     case "waitForCompletion":
     case "quiet":
@@ -400,6 +413,17 @@ const VALID: Record<Known, fc.Arbitrary<unknown>> = {
   region: validRegion,
   endpoint: validEndpoint,
   triggers: validTriggers,
+  upstreams: fc.array(
+    fc.record({
+      runId: fc.uuid(),
+      status: fc.constantFrom("STARTING", "RUNNING", "SUCCEEDED", "FAILED", "STOPPED"),
+      catalogId: validName,
+      databaseName: validName,
+      tableName: validName,
+      region: validRegion,
+    }),
+    { maxLength: 3 },
+  ),
 };
 
 /** Values just outside each rule. */
@@ -422,6 +446,7 @@ const NEAR_MISS: Record<Known, fc.Arbitrary<unknown>> = {
   tableName: badName,
   catalogId: badName,
   resourceName: fc.oneof(fc.integer(), fc.constant(false), fc.constant({})),
+  upstreams: fc.constantFrom({}, "run", [null], [{ runId: "r" }], [{ runId: 1, status: "SUCCEEDED" }]),
   fullRefresh: fc.constantFrom("true", "false", 1, 0, [], {}),
   quiet: fc.constantFrom("true", "yes", 1, 0, [], {}),
   waitForCompletion: fc.constantFrom("true", "false", 1, 0, [], {}),

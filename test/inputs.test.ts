@@ -148,6 +148,7 @@ describe("withDefaults", () => {
       region: undefined,
       endpoint: undefined,
       quiet: false,
+      upstreams: [],
     });
   });
 });

@@ -388,3 +388,82 @@ describe("delete", () => {
     expect(stsMock.calls()).toHaveLength(0);
   });
 });
+
+describe("upstream views among the sources", () => {
+  const upstreamOf = (runId: string, status: string) => ({
+    runId,
+    status,
+    catalogId: ACCOUNT,
+    databaseName: "sales",
+    tableName: "orders_mv",
+    region: "us-east-1",
+  });
+
+  it("starts at once after an upstream run that SUCCEEDED, reading nothing of it", async () => {
+    const glue = new StubGlue();
+    await (await glue.lifecycle()).create({ ...inputs, upstreams: [upstreamOf("upstream-run", "SUCCEEDED")] });
+    expect(glue.calls()[0]).toBe("StartMaterializedViewRefreshTaskRun");
+  });
+
+  it("waits for an upstream run still going (its refresh did not wait), then starts", async () => {
+    const glue = new StubGlue();
+    const upstream = glue.addRun(20 * 60_000);
+    const { outs } = await (
+      await glue.lifecycle()
+    ).create({ ...inputs, upstreams: [upstreamOf(upstream.id, "STARTING")] });
+    const start = glueMock.commandCalls(StartMaterializedViewRefreshTaskRunCommand);
+    expect(start).toHaveLength(1);
+    expect(Date.parse(outs!.startedAt)).toBeGreaterThanOrEqual(upstream.started + upstream.durationMs);
+    expect(glue.lines[0]).toBe(
+      `daily (sales.daily_mv): waiting for upstream view sales.orders_mv's refresh run ${upstream.id}, STARTING, before starting a refresh`,
+    );
+    expect(glue.lines).toContainEqual(
+      expect.stringMatching(
+        /^daily \(sales\.daily_mv\): upstream view sales\.orders_mv's refresh run \S+ RUNNING, \d+m/,
+      ),
+    );
+  });
+
+  it("fails, starting nothing, when the upstream run did not succeed", async () => {
+    const glue = new StubGlue();
+    const upstream = glue.addRun(5 * 60_000, "FAILED");
+    const error = await rejection(
+      (await glue.lifecycle()).create({ ...inputs, upstreams: [upstreamOf(upstream.id, "RUNNING")] }),
+    );
+    expect(error.message).toBe(
+      `MaterializedViewRefresh "daily" (sales.daily_mv): upstream view sales.orders_mv's refresh run ${upstream.id} ` +
+        "ended FAILED: Spark job failed: column price not found; no refresh was started. " +
+        "Refresh the upstream view again (change its triggers), then deploy",
+    );
+    expect(glueMock.commandCalls(StartMaterializedViewRefreshTaskRunCommand)).toHaveLength(0);
+  });
+
+  it("gives up at its own timeout when the upstream run goes on, starting nothing", async () => {
+    const glue = new StubGlue();
+    const upstream = glue.addRun(5 * 3_600_000);
+    const error = await rejection(
+      (await glue.lifecycle()).create({
+        ...inputs,
+        timeoutMinutes: 30,
+        upstreams: [upstreamOf(upstream.id, "RUNNING")],
+      }),
+    );
+    expect(error.message).toMatch(
+      /gave up after 30 minutes \(timeoutMinutes\) waiting for upstream view sales\.orders_mv's refresh run \S+, last seen RUNNING; no refresh was started$/,
+    );
+    expect(glueMock.commandCalls(StartMaterializedViewRefreshTaskRunCommand)).toHaveLength(0);
+  });
+
+  it("waits for upstreams only to start a run, not for a change of settings", async () => {
+    const glue = new StubGlue();
+    const upstream = glue.addRun(20 * 60_000);
+    await (
+      await glue.lifecycle()
+    ).update("id", state(), {
+      ...inputs,
+      timeoutMinutes: 45,
+      upstreams: [upstreamOf(upstream.id, "RUNNING")],
+    });
+    expect(glue.calls()).toEqual([]);
+  });
+});

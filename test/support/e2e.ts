@@ -47,6 +47,17 @@ export interface Declared {
   readonly dependsOn?: readonly string[];
 }
 
+/** A Glue table of the e2e program (an aws.glue.CatalogTable, mocked by the engine harness). */
+export interface DeclaredTable {
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+  readonly dependsOn?: readonly string[];
+}
+
+/** What the e2e program declares: tables first, then refreshes. */
+export type Declaration =
+  readonly Declared[] | { readonly tables?: readonly DeclaredTable[]; readonly refreshes: readonly Declared[] };
+
 /** In a declared resource's arguments: an output of a resource declared before it ("a.runId"). */
 export const output = (reference: string): never => ({ $output: reference }) as never;
 /** In a declared resource's arguments: a resource declared before it. */
@@ -69,11 +80,20 @@ export class E2eStack {
   }
 
   up(
-    resources: Declared[],
+    resources: Declaration,
     config: Record<string, string> = this.stackConfig,
     options: DeployOptions = {},
   ): Promise<DeploymentReport> {
-    return this.engine.up({ ...options, config: { ...config, refreshes: JSON.stringify(resources) } });
+    return this.engine.up({ ...options, config: this.configFor(resources, config) });
+  }
+
+  preview(resources: Declaration, config: Record<string, string> = this.stackConfig): Promise<DeploymentReport> {
+    return this.engine.preview({ config: this.configFor(resources, config) });
+  }
+
+  private configFor(resources: Declaration, config: Record<string, string>): Record<string, string> {
+    const { tables = [], refreshes } = "refreshes" in resources ? resources : { refreshes: resources };
+    return { ...config, tables: JSON.stringify(tables), refreshes: JSON.stringify(refreshes) };
   }
 
   /** Deploys with a refresh started out of band just before the provider host gets to work. */

@@ -17,13 +17,14 @@ export function settings(overrides: Partial<ResolvedSettings> = {}): ResolvedSet
     timeoutMinutes: 60,
     ifRunning: "wait",
     quiet: false,
+    upstreams: [],
     ...overrides,
   };
 }
 
 /** The state a successful create of `settings()` records. */
 export function state(overrides: Partial<RefreshState> = {}): RefreshState {
-  const { endpoint: _endpoint, ...s } = settings();
+  const { endpoint: _endpoint, upstreams: _upstreams, ...s } = settings();
   return {
     ...s,
     runId: RUN_ID,

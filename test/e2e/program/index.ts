@@ -1,16 +1,19 @@
-// A program whose resources come from stack config, so each end-to-end test declares its own.
-// Arguments may refer to resources declared before: `{ "$output": "a.runId" }` is resource a's
-// runId output, `{ "$resource": "a" }` the resource itself; `dependsOn` names resources too.
+// A program whose resources come from stack config, so each end-to-end test declares its own:
+// "tables" (aws.glue.CatalogTable, mocked by the engine harness) and "refreshes". Arguments may
+// refer to resources declared before: `{ "$output": "a.runId" }` is resource a's runId output,
+// `{ "$resource": "a" }` the resource itself; `dependsOn` names resources too.
+import type * as awsTypes from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MaterializedViewRefresh, type MaterializedViewRefreshArgs } from "pulumi-glue-mv-refresh";
 
-interface Declared {
+interface Declared<Args> {
   name: string;
-  args: MaterializedViewRefreshArgs;
+  args: Args;
   dependsOn?: string[];
 }
 
-const declared = new Map<string, MaterializedViewRefresh>();
+const config = new pulumi.Config();
+const declared = new Map<string, pulumi.Resource>();
 
 function resolve(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(resolve);
@@ -24,9 +27,23 @@ function resolve(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
 }
 
-for (const { name, args, dependsOn } of new pulumi.Config().requireObject<Declared[]>("refreshes")) {
-  const resource = new MaterializedViewRefresh(name, resolve(args) as MaterializedViewRefreshArgs, {
-    dependsOn: dependsOn?.map((d) => declared.get(d)!),
-  });
-  declared.set(name, resource);
+const options = (dependsOn?: string[]) => ({ dependsOn: dependsOn?.map((d) => declared.get(d)!) });
+
+const tables = config.getObject<Declared<Record<string, unknown>>[]>("tables") ?? [];
+if (tables.length > 0) {
+  // Loaded only when used: @pulumi/aws takes a while to load.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const aws = require("@pulumi/aws") as typeof awsTypes;
+  for (const { name, args, dependsOn } of tables) {
+    declared.set(
+      name,
+      new aws.glue.CatalogTable(name, resolve(args) as awsTypes.glue.CatalogTableArgs, options(dependsOn)),
+    );
+  }
+}
+for (const { name, args, dependsOn } of config.requireObject<Declared<MaterializedViewRefreshArgs>[]>("refreshes")) {
+  declared.set(
+    name,
+    new MaterializedViewRefresh(name, resolve(args) as MaterializedViewRefreshArgs, options(dependsOn)),
+  );
 }
