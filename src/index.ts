@@ -1,10 +1,13 @@
 export { MaterializedViewRefresh, type MaterializedViewRefreshArgs } from "./resource";
-export { IF_RUNNING_POLICIES, type IfRunningPolicy } from "./inputs";
+export { IF_RUNNING_POLICIES, type AssumeRoleArgs, type IfRunningPolicy } from "./inputs";
 export type { RunStatus } from "./glue";
 export { DEFINITION_TRIGGER, type GlueTableLike, type TableStorage, type TableViewDefinition } from "./view";
 export {
   refreshPolicy,
+  refreshTrustPolicy,
   type RefreshPolicyDocument,
   type RefreshPolicyOptions,
   type RefreshPolicyStatement,
+  type RefreshTrustPolicyDocument,
+  type RefreshTrustPolicyOptions,
 } from "./policy";

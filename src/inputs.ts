@@ -15,11 +15,25 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The longest wait we accept: a week, well past any Glue refresh. */
 export const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
 
-/** A role a resource assumes after the stack config's chain, e.g. to hop into a target account. */
-export interface ResourceRole {
+/** A role a refresh assumes after the stack config's `aws:assumeRoles`, e.g. to hop into a target account. */
+export interface AssumeRoleArgs {
+  /** The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account. */
   readonly roleArn: string;
+  /**
+   * The external id the role's trust policy requires (2-1224 characters); kept secret in state.
+   * @default none
+   */
   readonly externalId?: string;
+  /**
+   * The session name CloudTrail shows (2-64 characters of letters, digits and `_+=,.@-`).
+   * @default "pulumi-glue-mv-refresh"
+   */
   readonly sessionName?: string;
+  /**
+   * How long each session lasts, 900-43200 seconds (at most 3600 when the stack config assumes a role
+   * first: AWS limits chained sessions to an hour); sessions are renewed before they end.
+   * @default 3600
+   */
   readonly durationSeconds?: number;
 }
 
@@ -36,7 +50,7 @@ export interface RefreshInputs {
   readonly ifRunning?: IfRunningPolicy;
   readonly region?: string;
   readonly endpoint?: string;
-  readonly assumeRole?: ResourceRole;
+  readonly assumeRole?: AssumeRoleArgs;
   readonly quiet?: boolean;
 }
 
@@ -53,7 +67,7 @@ export interface RefreshSettings {
   readonly ifRunning: IfRunningPolicy;
   readonly region?: string;
   readonly endpoint?: string;
-  readonly assumeRole?: ResourceRole;
+  readonly assumeRole?: AssumeRoleArgs;
   readonly quiet: boolean;
 }
 
@@ -82,7 +96,7 @@ export function withDefaults(inputs: RefreshInputs): RefreshSettings {
     assumeRole: inputs.assumeRole
       ? (Object.fromEntries(
           Object.entries(inputs.assumeRole).filter(([, v]) => v !== undefined && v !== null && v !== ""),
-        ) as unknown as ResourceRole)
+        ) as unknown as AssumeRoleArgs)
       : undefined,
     quiet: inputs.quiet ?? DEFAULTS.quiet,
   };

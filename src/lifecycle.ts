@@ -28,7 +28,7 @@ import {
   withDefaults,
   type RefreshInputs,
   type RefreshSettings,
-  type ResourceRole,
+  type AssumeRoleArgs,
 } from "./inputs";
 import { hostInterruptSignal } from "./interrupt";
 import { formatBytes, formatDuration, ProgressReporter } from "./progress";
@@ -101,7 +101,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
    * Where and as whom a resource calls AWS: its region, its endpoint (else aws:endpoints') for
    * Glue and STS, the stack's credentials, then the stack's roles and the resource's own.
    */
-  function targetFor(region: string, endpoint: string | undefined, assumeRole: ResourceRole | undefined): AwsTarget {
+  function targetFor(region: string, endpoint: string | undefined, assumeRole: AssumeRoleArgs | undefined): AwsTarget {
     return compact({
       region,
       endpoint: endpoint ?? stack.endpoints?.glue,

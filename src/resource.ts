@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { RunStatus } from "./glue";
-import type { IfRunningPolicy } from "./inputs";
+import type { AssumeRoleArgs, IfRunningPolicy } from "./inputs";
 import refreshProvider = require("./provider");
 import { DEFINITION_TRIGGER, tableDefinition, type GlueTableLike } from "./view";
 
@@ -74,6 +74,13 @@ export interface MaterializedViewRefreshArgs {
    * @default the AWS SDK's endpoint for the region
    */
   readonly endpoint?: pulumi.Input<string>;
+  /**
+   * A role to assume for this refresh's AWS calls, after the roles of the stack config
+   * `aws:assumeRoles`, so that one pipeline role can hop into each target account. Its `externalId`
+   * is marked secret, so the state holds it encrypted.
+   * @default none: the identity the stack config gives
+   */
+  readonly assumeRole?: pulumi.Input<AssumeRoleArgs>;
   /**
    * Print nothing while waiting: no run id, progress or summary lines (failures still fail the deployment).
    * @default false
@@ -163,7 +170,8 @@ export class MaterializedViewRefresh extends pulumi.dynamic.Resource {
 
 /** The provider's inputs: the arguments, with a `view` turned into names, region and a trigger. */
 function inputsOf(name: string, args: MaterializedViewRefreshArgs): Record<string, unknown> {
-  const { view, refreshOnViewChange, ...rest } = args;
+  const { view, refreshOnViewChange, assumeRole, ...others } = args;
+  const rest = assumeRole === undefined ? others : { ...others, assumeRole: withSecretExternalId(assumeRole) };
   if (!view) {
     if (refreshOnViewChange !== undefined) throw argumentError(name, "refreshOnViewChange applies only with view");
     const missing = (["databaseName", "tableName"] as const).filter((key) => rest[key] === undefined);
@@ -188,6 +196,17 @@ function inputsOf(name: string, args: MaterializedViewRefreshArgs): Record<strin
     tableName: view.name,
     region: rest.region ?? view.region,
     ...(triggers === undefined ? {} : { triggers }),
+  };
+}
+
+/** The role with its external id (when it has one) marked secret, and the rest left readable. */
+function withSecretExternalId(role: pulumi.Input<AssumeRoleArgs>) {
+  const r = pulumi.output(role);
+  return {
+    roleArn: r.roleArn,
+    sessionName: r.sessionName,
+    durationSeconds: r.durationSeconds,
+    externalId: r.apply(({ externalId }) => (externalId === undefined ? undefined : pulumi.secret(externalId))),
   };
 }
 

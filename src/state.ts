@@ -3,7 +3,7 @@
  * Outputs carry every input later steps need, because diff and update receive old outputs only.
  */
 import type { RefreshRun, RunStatus } from "./glue";
-import type { IfRunningPolicy, RefreshSettings, ResourceRole } from "./inputs";
+import type { IfRunningPolicy, RefreshSettings, AssumeRoleArgs } from "./inputs";
 
 /** The fields of the state that describe the recorded run. */
 export interface RunFields {
@@ -25,7 +25,7 @@ export interface RefreshState extends RunFields {
   readonly region: string;
   readonly endpoint?: string;
   /** Kept for `pulumi refresh`, which reads with the outputs only; its externalId stays secret in state. */
-  readonly assumeRole?: ResourceRole;
+  readonly assumeRole?: AssumeRoleArgs;
   readonly fullRefresh: boolean;
   readonly triggers: Record<string, unknown>;
   readonly waitForCompletion: boolean;
