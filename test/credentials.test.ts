@@ -55,13 +55,7 @@ function target(overrides: Partial<AwsTarget> = {}): AwsTarget {
 }
 
 const assumeRoleRequests = () => emulator.requests.filter((r) => r.operation === "AssumeRole");
-const keysOf = (roleArn: string) =>
-  new Set(
-    emulator
-      .sessions()
-      .filter((s) => s.roleArn === roleArn)
-      .map((s) => s.accessKeyId),
-  );
+const keysOf = (roleArn: string) => new Set(emulator.sessions(roleArn).map((s) => s.accessKeyId));
 
 describe("the credential chain", () => {
   it("assumes each role with the credentials before it; calls act as the last role, in its account", async () => {

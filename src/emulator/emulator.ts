@@ -50,7 +50,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Glue
     },
     now: () => clock.now(),
     advanceTime: (ms) => clock.advance(ms),
-    sessions: () => identities.sessions(),
+    sessions: (roleArn) => identities.sessions().filter((s) => roleArn === undefined || s.roleArn === roleArn),
     addView: (view) => {
       catalog.addView(view);
     },

@@ -182,8 +182,8 @@ export interface GlueEmulator {
   advanceTime(ms: number): void;
   /** Adds a view to the catalog. */
   addView(view: EmulatedView): void;
-  /** Every set of temporary credentials STS AssumeRole issued, oldest first. */
-  sessions(): IssuedCredentials[];
+  /** Every set of temporary credentials STS AssumeRole issued (for one role, or all), oldest first. */
+  sessions(roleArn?: string): IssuedCredentials[];
   /** Every run ever started (of one view, or of all), oldest first. */
   runs(view?: EmulatedView): EmulatedRun[];
   /** Starts a run as a schedule would; returns its id. Throws when the view has a run in progress. */
