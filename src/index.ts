@@ -10,4 +10,7 @@ export {
   type RefreshPolicyStatement,
   type RefreshTrustPolicyDocument,
   type RefreshTrustPolicyOptions,
+  type RefreshTrustStatement,
+  type TrustedPrincipals,
+  type ExternalIdCondition,
 } from "./policy";

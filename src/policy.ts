@@ -128,13 +128,33 @@ export interface RefreshTrustPolicyDocument {
   /** The IAM policy language version. */
   Version: "2012-10-17";
   /** One statement letting the principals assume the role. */
-  Statement: {
-    Sid: string;
-    Effect: "Allow";
-    Principal: { AWS: string[] };
-    Action: string[];
-    Condition?: { StringEquals: { "sts:ExternalId": string } };
-  }[];
+  Statement: RefreshTrustStatement[];
+}
+
+/** The statement of a {@link RefreshTrustPolicyDocument}. */
+export interface RefreshTrustStatement {
+  /** What the statement is for. */
+  Sid: string;
+  /** Always "Allow". */
+  Effect: "Allow";
+  /** The identities that may assume the role. */
+  Principal: TrustedPrincipals;
+  /** sts:AssumeRole, and sts:TagSession when sessions are tagged. */
+  Action: string[];
+  /** The external id callers must give, when one is required. */
+  Condition?: ExternalIdCondition;
+}
+
+/** The `Principal` of a trust statement. */
+export interface TrustedPrincipals {
+  /** ARNs or account ids. */
+  AWS: string[];
+}
+
+/** The `Condition` that requires an external id. */
+export interface ExternalIdCondition {
+  /** The value sts:ExternalId must equal. */
+  StringEquals: Record<"sts:ExternalId", string>;
 }
 
 /**

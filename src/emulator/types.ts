@@ -46,11 +46,15 @@ export interface EmulatedRole {
 
 /** Temporary credentials the emulator's STS AssumeRole issued, for assertions. */
 export interface IssuedCredentials {
+  /** The temporary access key id, ASIA…. */
   readonly accessKeyId: string;
+  /** The secret that signs with it. */
   readonly secretAccessKey: string;
+  /** The token requests must carry in X-Amz-Security-Token. */
   readonly sessionToken: string;
   /** The role assumed. */
   readonly roleArn: string;
+  /** The RoleSessionName given. */
   readonly sessionName: string;
   /** The access key id that signed the AssumeRole request. */
   readonly issuedTo: string;
