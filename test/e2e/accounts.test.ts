@@ -13,9 +13,11 @@ const PIPELINE = "arn:aws:iam::111111111111:role/pipeline";
 const DEPLOY = "arn:aws:iam::222222222222:role/deploy";
 const ANALYTICS = "arn:aws:iam::333333333333:role/analytics";
 const EXTERNAL_ID = "deploy-external-id-0001";
+const ANALYTICS_EXTERNAL_ID = "analytics-external-id-0002";
 const VIEW = { databaseName: "sales", tableName: "daily_mv" };
 const inCatalog = (catalogId: string) => ({ catalogId, ...VIEW });
-/** Static session keys that expire half an hour (emulated) after the emulator starts. */
+/** Static session keys that expire six hours (emulated) after the emulator starts: long after any setup. */
+const SESSION_HOURS = 6;
 const SESSION_KEYS = {
   accessKeyId: "ASIAE2ESESSIONKEY001",
   secretAccessKey: "e2e-session-secret-access-key/abcdef",
@@ -31,7 +33,7 @@ beforeEach(async () => {
   emulator = await emulatorFor(
     [inCatalog("123456789012"), inCatalog("111111111111"), inCatalog("222222222222"), inCatalog("333333333333")],
     {
-      credentials: [CREDENTIALS, { ...SESSION_KEYS, expiresAt: Date.now() + 30 * 60_000 }],
+      credentials: [CREDENTIALS, { ...SESSION_KEYS, expiresAt: Date.now() + SESSION_HOURS * 60 * 60_000 }],
       roles: [
         { roleArn: PIPELINE, trustedPrincipals: ["123456789012"] },
         // The target role trusts the pipeline role as refreshTrustPolicy says, external id included.
@@ -40,7 +42,7 @@ beforeEach(async () => {
           trustedPrincipals: deployTrust.Principal.AWS,
           externalId: deployTrust.Condition?.StringEquals["sts:ExternalId"],
         },
-        { roleArn: ANALYTICS, trustedPrincipals: [PIPELINE] },
+        { roleArn: ANALYTICS, trustedPrincipals: [PIPELINE], externalId: ANALYTICS_EXTERNAL_ID },
       ],
     },
   );
@@ -79,9 +81,14 @@ describe("roles from stack config", () => {
   });
 
   it("lets a resource's assumeRole hop from the pipeline role into another account, and pulumi refresh reads as it", async () => {
+    // The hop's external id reaches STS although the program marks it secret; refresh assumes the
+    // role again from the recorded state.
     const stackConfig = config({ "aws:assumeRoles": [{ roleArn: PIPELINE }] });
     const report = await stack.up(
-      declare(["pipeline-view", {}], ["analytics-view", { assumeRole: { roleArn: ANALYTICS } }]),
+      declare(
+        ["pipeline-view", {}],
+        ["analytics-view", { assumeRole: { roleArn: ANALYTICS, externalId: ANALYTICS_EXTERNAL_ID } }],
+      ),
       stackConfig,
     );
     expect(report.steps.map((s) => [s.name, s.ok, s.error])).toEqual([
@@ -148,13 +155,18 @@ describe("credentials over a long wait", () => {
   });
 
   it("ends with partial state when static session keys expire mid-wait, and the next deployment finishes the run", async () => {
-    emulator.setRunDuration(undefined, 2 * 60 * 60_000);
+    const hour = 60 * 60_000;
+    emulator.setRunDuration(undefined, 2 * SESSION_HOURS * hour);
     const withSessionKeys = config({
       "aws:accessKey": SESSION_KEYS.accessKeyId,
       "aws:secretKey": SESSION_KEYS.secretAccessKey,
       "aws:token": SESSION_KEYS.sessionToken,
     });
-    const failed = await stack.up(declare(["daily", { timeoutMinutes: 180 }]), withSessionKeys);
+    const deploying = stack.up(declare(["daily", { timeoutMinutes: 24 * 60 }]), withSessionKeys);
+    // Once the run is going, AWS's clock passes the keys' expiration.
+    while (emulator.runs().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    emulator.advanceTime(SESSION_HOURS * hour);
+    const failed = await deploying;
     const [run] = emulator.runs();
     expect(failed.ok).toBe(false);
     expect(failed.steps[0].error).toMatch(
@@ -169,7 +181,8 @@ describe("credentials over a long wait", () => {
     expect(emulator.runs()[0].status).toBe("RUNNING");
 
     // The next deployment, with credentials that last, waits for the same run instead of starting one.
-    const resumed = await stack.up(declare(["daily", { timeoutMinutes: 180 }]), config({}));
+    emulator.advanceTime(SESSION_HOURS * hour);
+    const resumed = await stack.up(declare(["daily", { timeoutMinutes: 24 * 60 }]), config({}));
     expect(resumed.steps.map((s) => [s.op, s.ok, s.error])).toEqual([["update", true, undefined]]);
     expect(resumed.steps[0].outputs).toMatchObject({ runId: run.runId, status: "SUCCEEDED" });
     expect(startsAnswered(emulator)).toBe(1);
