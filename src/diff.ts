@@ -9,7 +9,14 @@ import type { RefreshState, ResolvedSettings } from "./state";
 export const IDENTITY_PROPERTIES = ["catalogId", "databaseName", "tableName", "region"] as const;
 
 /** Settings that change how later runs are waited for, but start no run. */
-export const SETTINGS_PROPERTIES = ["waitForCompletion", "timeoutMinutes", "ifRunning", "endpoint", "quiet"] as const;
+export const SETTINGS_PROPERTIES = [
+  "waitForCompletion",
+  "timeoutMinutes",
+  "ifRunning",
+  "endpoint",
+  "assumeRole",
+  "quiet",
+] as const;
 
 export type ChangePlan =
   | { readonly kind: "replace"; readonly properties: string[] }

@@ -10,6 +10,7 @@ const IAM_ACTIONS: Record<string, string> = {
   ListMaterializedViewRefreshTaskRuns: "glue:ListMaterializedViewRefreshTaskRuns",
   StopMaterializedViewRefreshTaskRun: "glue:StopMaterializedViewRefreshTaskRun",
   GetCallerIdentity: "sts:GetCallerIdentity",
+  AssumeRole: "sts:AssumeRole",
 };
 
 /** An AWS call that failed, described on one line: operation, view, error name, message, request id. */
@@ -55,9 +56,18 @@ export function describeAwsError(operation: string, subject: string, error: unkn
       `. The caller needs IAM permission ${action}` +
       (action.startsWith("glue:")
         ? "; Lake Formation grants on the view and its source tables may also be the cause"
-        : "");
+        : action === "sts:AssumeRole"
+          ? " on the role, and the role's trust policy must allow the caller (with the externalId it requires)"
+          : "");
   }
   return new AwsCallError(message, errorName, operation, requestId, e.$metadata?.httpStatusCode, { cause: error });
+}
+
+/** Whether AWS refused a call because its credentials had expired. */
+export function isExpiredCredentials(error: unknown): boolean {
+  return (
+    error instanceof AwsCallError && (error.errorName === "ExpiredTokenException" || error.errorName === "ExpiredToken")
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Every AWS call the provider makes, in one place: the four refresh operations and STS.
+ * Every AWS call the provider makes, in one place: the four refresh operations and STS (the role
+ * chain's AssumeRole calls are the SDK's, set up in credentials.ts).
  * Clients are built here at deploy time, never captured in the serialized provider.
  */
 import {
@@ -12,21 +13,21 @@ import {
 } from "@aws-sdk/client-glue";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { isThrottlingError } from "@smithy/core/retry";
+import { createHash } from "crypto";
+import { credentialSource, type CredentialSettings, type CredentialSource } from "./credentials";
 import { describeAwsError } from "./errors";
 import { AdaptivePacer } from "./pacing";
 import { mayHaveTakenEffect, retrying, type RetryContext } from "./retry";
 import type { Clock } from "./wait";
 
-/** Where and as whom to call AWS. */
-export interface AwsTarget {
+/**
+ * Where and as whom to call AWS: Glue's region and endpoint, and the credentials (base credentials,
+ * then the roles assumed in order) with STS's endpoint and region for the role chain.
+ */
+export interface AwsTarget extends CredentialSettings {
   readonly region: string;
+  /** Glue's endpoint. */
   readonly endpoint?: string;
-  readonly profile?: string;
-  readonly credentials?: {
-    readonly accessKeyId: string;
-    readonly secretAccessKey: string;
-    readonly sessionToken?: string;
-  };
 }
 
 /** A materialized view, fully qualified. */
@@ -57,46 +58,92 @@ export function describeView(view: Pick<ViewRef, "databaseName" | "tableName"> &
   return `view ${view.databaseName}.${view.tableName}` + (view.catalogId ? ` (catalog ${view.catalogId})` : "");
 }
 
-const glueClients = new Map<string, GlueClient>();
-const stsClients = new Map<string, STSClient>();
-/** Pacers per clock (one in a provider host; each test brings its own) and target. */
+/**
+ * Per clock (one in a provider host; each test brings its own) and target: the credentials, which
+ * renew on that clock, the clients that use them, and the pacers.
+ */
+const credentials = new WeakMap<Clock, Map<string, CredentialSource>>();
+const glueClients = new WeakMap<Clock, Map<string, GlueClient>>();
+const stsClients = new WeakMap<Clock, Map<string, STSClient>>();
 const pacers = new WeakMap<Clock, Map<string, AdaptivePacer>>();
 
-function clientConfig(target: AwsTarget) {
+const connection = { requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 } };
+
+function clientConfig(target: AwsTarget, clock: Clock, endpoint: string | undefined, region: string) {
   return {
     // One attempt per call: retrying.ts retries until the resource's deadline, Glue's transient
     // errors included, and Start needs to see each failure to avoid starting a second run.
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-    region: target.region,
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    ...(target.profile ? { profile: target.profile } : {}),
-    ...(target.credentials ? { credentials: target.credentials } : {}),
+    ...connection,
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    credentials: credentialsOf(target, clock).provider,
   };
 }
 
-/** What tells targets apart: where, and as whom (never the secret itself). */
+/**
+ * What tells targets apart: where, and as whom. A digest, so that the key, unlike the target,
+ * holds no secret (a secret key, a session token, an external id).
+ */
 export function targetKey(target: AwsTarget): string {
-  return JSON.stringify([target.region, target.endpoint, target.profile, target.credentials?.accessKeyId]);
+  return createHash("sha256").update(JSON.stringify(target)).digest("base64url");
 }
 
-/** One client per target per process, so that many resources share connections. */
-function cached<C>(cache: Map<string, C>, target: AwsTarget, build: () => C): C {
+/** One per clock and target per process, so that many resources share connections and credentials. */
+function cached<C>(caches: WeakMap<Clock, Map<string, C>>, clock: Clock, target: AwsTarget, build: () => C): C {
+  let cache = caches.get(clock);
+  if (!cache) caches.set(clock, (cache = new Map<string, C>()));
   const key = targetKey(target);
-  let client = cache.get(key);
-  if (!client) {
-    client = build();
-    cache.set(key, client);
+  let value = cache.get(key);
+  if (!value) {
+    value = build();
+    cache.set(key, value);
   }
-  return client;
+  return value;
 }
 
-export function glueClient(target: AwsTarget): GlueClient {
-  return cached(glueClients, target, () => new GlueClient(clientConfig(target)));
+function credentialsOf(target: AwsTarget, clock: Clock): CredentialSource {
+  // The role chain's STS client takes only the connection settings: it keeps the SDK's own retries.
+  return cached(credentials, clock, target, () => credentialSource(target, clock, connection));
 }
 
-function stsClient(target: AwsTarget): STSClient {
-  return cached(stsClients, target, () => new STSClient(clientConfig(target)));
+export function glueClient(target: AwsTarget, clock: Clock): GlueClient {
+  return cached(
+    glueClients,
+    clock,
+    target,
+    () => new GlueClient(clientConfig(target, clock, target.endpoint, target.region)),
+  );
+}
+
+function stsClient(target: AwsTarget, clock: Clock): STSClient {
+  return cached(
+    stsClients,
+    clock,
+    target,
+    () => new STSClient(clientConfig(target, clock, target.stsEndpoint, target.stsRegion ?? target.region)),
+  );
+}
+
+const isExpiredToken = (error: unknown): boolean =>
+  ["ExpiredTokenException", "ExpiredToken"].includes(errorName(error) ?? "");
+
+/**
+ * Makes a call; when AWS answers that its credentials expired although they were renewed in time
+ * (a skewed clock), renews them at once and makes it again. Credentials that cannot be renewed
+ * (static session keys) fail as they are.
+ */
+async function renewingOnExpiry<T>(target: AwsTarget, clock: Clock, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isExpiredToken(error)) throw error;
+    const renewed = await credentialsOf(target, clock)
+      .renew()
+      .catch(() => false);
+    if (!renewed) throw error;
+    return call();
+  }
 }
 
 /**
@@ -104,12 +151,10 @@ function stsClient(target: AwsTarget): STSClient {
  * the same clock as the deadlines it counts against.
  */
 async function paced<T>(target: AwsTarget, clock: Clock, call: () => Promise<T>): Promise<T> {
-  let perTarget = pacers.get(clock);
-  if (!perTarget) pacers.set(clock, (perTarget = new Map<string, AdaptivePacer>()));
-  const pacer = cached(perTarget, target, () => new AdaptivePacer(clock));
+  const pacer = cached(pacers, clock, target, () => new AdaptivePacer(clock));
   await pacer.acquire();
   try {
-    const result = await call();
+    const result = await renewingOnExpiry(target, clock, call);
     pacer.succeeded();
     return result;
   } catch (error) {
@@ -166,7 +211,7 @@ export async function startRun(
     const sentAt = context.clock.now();
     try {
       const out = await paced(target, context.clock, () =>
-        glueClient(target).send(
+        glueClient(target, context.clock).send(
           new StartMaterializedViewRefreshTaskRunCommand({
             CatalogId: view.catalogId,
             DatabaseName: view.databaseName,
@@ -205,7 +250,7 @@ async function getRunOnce(
 ): Promise<RefreshRun | undefined> {
   try {
     const out = await paced(target, clock, () =>
-      glueClient(target).send(
+      glueClient(target, clock).send(
         new GetMaterializedViewRefreshTaskRunCommand({
           CatalogId: view.catalogId,
           MaterializedViewRefreshTaskRunId: runId,
@@ -226,7 +271,7 @@ async function listRunsOnce(target: AwsTarget, view: ViewRef, clock: Clock): Pro
   try {
     do {
       const out = await paced(target, clock, () =>
-        glueClient(target).send(
+        glueClient(target, clock).send(
           new ListMaterializedViewRefreshTaskRunsCommand({
             CatalogId: view.catalogId,
             DatabaseName: view.databaseName,
@@ -274,7 +319,7 @@ export function stopRun(target: AwsTarget, view: ViewRef, context: RetryContext)
 async function stopRunOnce(target: AwsTarget, view: ViewRef, clock: Clock): Promise<StopResult> {
   try {
     await paced(target, clock, () =>
-      glueClient(target).send(
+      glueClient(target, clock).send(
         new StopMaterializedViewRefreshTaskRunCommand({
           CatalogId: view.catalogId,
           DatabaseName: view.databaseName,
@@ -291,15 +336,23 @@ async function stopRunOnce(target: AwsTarget, view: ViewRef, clock: Clock): Prom
   }
 }
 
-/** The caller's account id, which is the default catalog id. */
-export function callerAccountId(target: AwsTarget, context: RetryContext): Promise<string> {
+/** Who makes the calls: the account (the default catalog id, and what account guards check) and ARN. */
+export interface CallerIdentity {
+  readonly account: string;
+  readonly arn: string;
+}
+
+/** The identity the target's credentials (the last assumed role's, when roles are assumed) act as. */
+export function callerIdentity(target: AwsTarget, context: RetryContext): Promise<CallerIdentity> {
   return retrying(async () => {
     try {
-      const out = await paced(target, context.clock, () => stsClient(target).send(new GetCallerIdentityCommand({})));
+      const out = await paced(target, context.clock, () =>
+        stsClient(target, context.clock).send(new GetCallerIdentityCommand({})),
+      );
       if (!out.Account) throw new Error("the response carried no Account");
-      return out.Account;
+      return { account: out.Account, arn: out.Arn ?? "" };
     } catch (error) {
-      throw describeAwsError("GetCallerIdentity", "the default catalog id (the caller's account)", error);
+      throw describeAwsError("GetCallerIdentity", "the caller's account", error);
     }
   }, context);
 }

@@ -2,6 +2,7 @@
  * Input rules: what `check` accepts, and the defaults every later step applies.
  * Pure functions only; nothing here talks to AWS.
  */
+import { readRole } from "./roles";
 
 import type { UpstreamRun } from "./sources";
 
@@ -16,6 +17,28 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The longest wait we accept: a week, well past any Glue refresh. */
 export const MAX_TIMEOUT_MINUTES = 7 * 24 * 60;
 
+/** A role a refresh assumes after the stack config's `aws:assumeRoles`, e.g. to hop into a target account. */
+export interface AssumeRoleArgs {
+  /** The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account. */
+  readonly roleArn: string;
+  /**
+   * The external id the role's trust policy requires (2-1224 characters); kept secret in state.
+   * @default none
+   */
+  readonly externalId?: string;
+  /**
+   * The session name CloudTrail shows (2-64 characters of letters, digits and `_+=,.@-`).
+   * @default "pulumi-glue-mv-refresh"
+   */
+  readonly sessionName?: string;
+  /**
+   * How long each session lasts, 900-43200 seconds (at most 3600 when the stack config assumes a role
+   * first: AWS limits chained sessions to an hour); sessions are renewed before they end.
+   * @default 3600
+   */
+  readonly durationSeconds?: number;
+}
+
 /** The resource's inputs as the provider receives them, once Pulumi has resolved them. */
 export interface RefreshInputs {
   readonly resourceName?: string;
@@ -29,6 +52,7 @@ export interface RefreshInputs {
   readonly ifRunning?: IfRunningPolicy;
   readonly region?: string;
   readonly endpoint?: string;
+  readonly assumeRole?: AssumeRoleArgs;
   readonly quiet?: boolean;
   /** The runs of the upstream views among the sources, set by the resource class. */
   readonly upstreams?: readonly UpstreamRun[];
@@ -47,6 +71,7 @@ export interface RefreshSettings {
   readonly ifRunning: IfRunningPolicy;
   readonly region?: string;
   readonly endpoint?: string;
+  readonly assumeRole?: AssumeRoleArgs;
   readonly quiet: boolean;
   readonly upstreams: readonly UpstreamRun[];
 }
@@ -72,6 +97,12 @@ export function withDefaults(inputs: RefreshInputs): RefreshSettings {
     ifRunning: inputs.ifRunning ?? DEFAULTS.ifRunning,
     region: inputs.region,
     endpoint: inputs.endpoint,
+    // A field left out may arrive as null (a secret Output of undefined): absent, as in stack config.
+    assumeRole: inputs.assumeRole
+      ? (Object.fromEntries(
+          Object.entries(inputs.assumeRole).filter(([, v]) => v !== undefined && v !== null && v !== ""),
+        ) as unknown as AssumeRoleArgs)
+      : undefined,
     quiet: inputs.quiet ?? DEFAULTS.quiet,
     upstreams: inputs.upstreams ?? [],
   };
@@ -116,12 +147,12 @@ const ifRunning: Rule = (v) =>
     ? undefined
     : `must be one of ${IF_RUNNING_POLICIES.map((p) => `"${p}"`).join(", ")}`;
 
-const region: Rule = (v) =>
+export const regionRule: Rule = (v) =>
   typeof v === "string" && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(v) && v.length <= 64
     ? undefined
     : "must be an AWS region name such as us-east-1 (lowercase letters, digits and hyphens)";
 
-const endpoint: Rule = (v) => {
+export const endpointRule: Rule = (v) => {
   const rule = "must be an https:// URL, or http:// to a loopback address (localhost, 127.0.0.0/8, [::1])";
   if (typeof v !== "string") return rule;
   let url: URL;
@@ -166,8 +197,9 @@ const RULES: Record<keyof RefreshInputs, Rule> = {
   waitForCompletion: boolean,
   timeoutMinutes,
   ifRunning,
-  region,
-  endpoint,
+  region: regionRule,
+  endpoint: endpointRule,
+  assumeRole: (v) => (readRole(v, "resource").problems.length === 0 ? undefined : "is not a role to assume"),
   quiet: boolean,
 };
 
@@ -198,6 +230,22 @@ export function validateInputs(news: Record<string, unknown>): InputFailure[] {
       continue;
     }
     if (value === undefined || value === null) continue;
+    if (property === "assumeRole") {
+      // Judged field by field, never showing the external id; the first problem, and how many more.
+      let problems;
+      try {
+        problems = containsUnknown(value) ? [] : readRole(value, "resource").problems;
+      } catch {
+        problems = [{ field: "", reason: "must be an object with roleArn; it could not be read" }];
+      }
+      if (problems.length > 0) {
+        const [{ field, reason }] = problems;
+        const more =
+          problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
+        failures.push({ property, reason: `assumeRole${field ? `.${shorten(field, 40)}` : ""} ${reason}${more}` });
+      }
+      continue;
+    }
     const rule = RULES[property as keyof RefreshInputs](value);
     const shown = property === "endpoint" ? withoutCredentials(value) : value;
     if (rule !== undefined) failures.push({ property, reason: `${property} ${rule}; got ${showValue(shown)}` });

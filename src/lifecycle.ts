@@ -3,10 +3,11 @@
  * The serialized provider loads this module by package name inside the provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { readStackConfig, type StackAwsConfig } from "./aws-config";
 import { planChange } from "./diff";
-import { RefreshFailedError } from "./errors";
+import { isExpiredCredentials, RefreshFailedError } from "./errors";
 import {
-  callerAccountId,
+  callerIdentity,
   findActiveRun,
   getRun,
   isActive,
@@ -15,11 +16,21 @@ import {
   stopRun,
   targetKey,
   type AwsTarget,
+  type CallerIdentity,
   type RefreshRun,
   type RunStatus,
   type ViewRef,
 } from "./glue";
-import { DEFAULTS, UNKNOWN, validateInputs, withDefaults, type RefreshInputs, type RefreshSettings } from "./inputs";
+import {
+  containsUnknown,
+  DEFAULTS,
+  UNKNOWN,
+  validateInputs,
+  withDefaults,
+  type RefreshInputs,
+  type RefreshSettings,
+  type AssumeRoleArgs,
+} from "./inputs";
 import { hostInterruptSignal } from "./interrupt";
 import { formatBytes, formatDuration, ProgressReporter } from "./progress";
 import type { RetryContext } from "./retry";
@@ -45,13 +56,6 @@ export interface LifecycleOptions {
   readonly schedule?: PollSchedule;
   /** Gives the signal that ends waits and retries early. @default SIGINT or SIGTERM to the process */
   readonly interrupts?: () => AbortSignal;
-}
-
-/** The AWS settings a stack's config may carry (aws:region, aws:profile, static keys). */
-interface StackAwsConfig {
-  readonly region?: string;
-  readonly profile?: string;
-  readonly credentials?: AwsTarget["credentials"];
 }
 
 /** The provider's lifecycle, every method present. */
@@ -80,7 +84,9 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;
   const interrupts = options.interrupts ?? hostInterruptSignal;
   let stack: StackAwsConfig = {};
-  const accountIds = new Map<string, Promise<string>>();
+  /** Stack config that cannot be used: every operation fails with it rather than call AWS otherwise. */
+  let stackProblem: Error | undefined;
+  const identities = new Map<string, Promise<CallerIdentity>>();
   const sdkRegions = new Map<string | undefined, Promise<string | undefined>>();
 
   /** The retry context of one operation: bounded by the resource's timeout from now. */
@@ -88,8 +94,26 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     return { deadline: clock.now() + timeoutMinutes * MINUTE, clock, random, signal };
   }
 
-  function targetFor(region: string, endpoint: string | undefined): AwsTarget {
-    return compact({ region, endpoint, profile: stack.profile, credentials: stack.credentials });
+  function configured(): void {
+    if (stackProblem) throw stackProblem;
+  }
+
+  /**
+   * Where and as whom a resource calls AWS: its region, its endpoint (else aws:endpoints') for
+   * Glue and STS, the stack's credentials, then the stack's roles and the resource's own.
+   */
+  function targetFor(region: string, endpoint: string | undefined, assumeRole: AssumeRoleArgs | undefined): AwsTarget {
+    return compact({
+      region,
+      endpoint: endpoint ?? stack.endpoints?.glue,
+      stsEndpoint: endpoint ?? stack.endpoints?.sts,
+      stsRegion: stack.stsRegion,
+      profile: stack.profile,
+      sharedCredentialsFile: stack.sharedCredentialsFile,
+      sharedConfigFile: stack.sharedConfigFile,
+      credentials: stack.credentials,
+      roles: [...(stack.assumeRoles ?? []), ...(assumeRole ? [assumeRole] : [])],
+    });
   }
 
   /** The region the AWS SDK's own chain finds, looked up once per process and profile. */
@@ -112,16 +136,29 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     return region;
   }
 
-  /** The caller's account id, looked up once per process and target. */
-  function defaultCatalogId(target: AwsTarget, context: RetryContext): Promise<string> {
+  /** Who the target's calls act as, looked up once per process and target. */
+  function identityOf(target: AwsTarget, context: RetryContext): Promise<CallerIdentity> {
     const key = targetKey(target);
-    let id = accountIds.get(key);
-    if (!id) {
-      id = callerAccountId(target, context);
-      accountIds.set(key, id);
-      id.catch(() => accountIds.delete(key));
+    let identity = identities.get(key);
+    if (!identity) {
+      identity = callerIdentity(target, context);
+      identities.set(key, identity);
+      identity.catch(() => identities.delete(key));
     }
-    return id;
+    return identity;
+  }
+
+  const guarded = () => stack.allowedAccountIds !== undefined || stack.forbiddenAccountIds !== undefined;
+
+  /** Refuses, before any Glue call, an account that aws:allowedAccountIds or aws:forbiddenAccountIds rules out. */
+  function guard(who: string, identity: CallerIdentity): void {
+    const as = `account ${identity.account}${identity.arn ? ` (${identity.arn})` : ""}`;
+    const { allowedAccountIds: allowed, forbiddenAccountIds: forbidden } = stack;
+    let rule: string | undefined;
+    if (allowed && !allowed.includes(identity.account))
+      rule = `the stack config aws:allowedAccountIds does not list it (allowed: ${allowed.join(", ") || "none"})`;
+    else if (forbidden?.includes(identity.account)) rule = "the stack config aws:forbiddenAccountIds lists it";
+    if (rule) throw new Error(`${who}: refusing to call AWS Glue as ${as}: ${rule}. No Glue call was made`);
   }
 
   async function resolve(
@@ -129,10 +166,13 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     context: RetryContext,
   ): Promise<{ settings: ResolvedSettings; target: AwsTarget }> {
     const region = partial.region === UNKNOWN ? UNKNOWN : await resolveRegion(partial);
-    const target = targetFor(region, partial.endpoint);
-    const catalogId =
-      partial.catalogId ??
-      (region === UNKNOWN || partial.endpoint === UNKNOWN ? UNKNOWN : await defaultCatalogId(target, context));
+    const target = targetFor(region, partial.endpoint, partial.assumeRole);
+    // In a preview, where and as whom may not be known yet.
+    const known = region !== UNKNOWN && partial.endpoint !== UNKNOWN && !containsUnknown(partial.assumeRole);
+    const identity =
+      known && (partial.catalogId === undefined || guarded()) ? await identityOf(target, context) : undefined;
+    if (identity) guard(subjectOf(partial), identity);
+    const catalogId = partial.catalogId ?? identity?.account ?? UNKNOWN;
     return { settings: { ...partial, region, catalogId }, target };
   }
 
@@ -145,8 +185,9 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   const say = (s: Pick<ResolvedSettings, "resourceName" | "databaseName" | "tableName" | "quiet">, text: string) => {
     if (!s.quiet) print(`${s.resourceName} (${s.databaseName}.${s.tableName}): ${text}`);
   };
-  const subject = (s: ResolvedSettings) =>
+  const subjectOf = (s: Pick<RefreshSettings, "resourceName" | "databaseName" | "tableName">) =>
     `MaterializedViewRefresh "${s.resourceName}" (${s.databaseName}.${s.tableName})`;
+  const subject = (s: ResolvedSettings) => subjectOf(s);
   const interrupted = (s: ResolvedSettings) =>
     new Error(`${subject(s)}: interrupted (the provider host was told to stop) before a refresh was started`);
 
@@ -258,7 +299,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
       if (isActive(run.status)) {
         say(s, `waiting for ${name}'s refresh run ${run.runId}, ${run.status}, before starting a refresh`);
         // Chained views share a catalog and so a region; the upstream's run is read as our own are.
-        const target = targetFor(upstream.region, s.endpoint);
+        const target = targetFor(upstream.region, s.endpoint, s.assumeRole);
         const waited = await settle(s, target, run, context, viewOf(upstream), `${name}'s refresh run`);
         if (waited.state === "aborted") throw interrupted(s);
         if (waited.state === "timeout") {
@@ -312,7 +353,13 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     try {
       waited = await settle(s, target, run, context);
     } catch (error) {
-      const why = `could not follow refresh run ${run.runId}, which goes on in Glue: ${(error as Error).message}`;
+      const why = isExpiredCredentials(error)
+        ? `the AWS credentials expired while waiting for refresh run ${run.runId}, which goes on in Glue; ` +
+          `the next deployment waits for it again (${(error as Error).message}). These credentials cannot be ` +
+          "renewed (static session keys): let the provider assume a role, which it renews before it expires " +
+          "(aws:assumeRoles in the stack config, or the resource's assumeRole), or give the pipeline a session " +
+          `that outlasts the refresh (up to timeoutMinutes, ${s.timeoutMinutes})`
+        : `could not follow refresh run ${run.runId}, which goes on in Glue: ${(error as Error).message}`;
       throw new RefreshFailedError(`${subject(s)}: ${why}`, id, { ...stateOf(run) });
     }
     const final = waited.value;
@@ -364,28 +411,24 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
 
   return {
     async configure(req) {
-      const get = (key: string) => {
-        const value = req.config.get(key);
-        // An empty value in stack config means "not set".
-        return value === "" ? undefined : value;
-      };
-      const accessKeyId = get("aws:accessKey");
-      const secretAccessKey = get("aws:secretKey");
-      stack = compact({
-        region: get("aws:region"),
-        profile: get("aws:profile"),
-        credentials:
-          accessKeyId && secretAccessKey
-            ? compact({ accessKeyId, secretAccessKey, sessionToken: get("aws:token") })
-            : undefined,
-      });
+      // The provider host configures a provider once and keeps it even when configure throws, so a
+      // problem is kept and thrown by every operation instead.
+      try {
+        stack = readStackConfig((key) => req.config.get(key));
+        stackProblem = undefined;
+      } catch (error) {
+        stack = {};
+        stackProblem = error as Error;
+      }
     },
 
     async check(_olds, news) {
+      configured();
       return { inputs: news, failures: validateInputs(news as unknown as Record<string, unknown>) };
     },
 
     async diff(_id, olds, news) {
+      configured();
       const partial = withDefaults(news);
       const { settings } = await resolve(partial, within(partial.timeoutMinutes));
       const plan = planChange(olds, settings);
@@ -400,6 +443,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     },
 
     async create(inputs) {
+      configured();
       const partial = withDefaults(inputs);
       const context = within(partial.timeoutMinutes, interrupts());
       const { settings, target } = await resolve(partial, context);
@@ -408,6 +452,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     },
 
     async update(id, olds, news) {
+      configured();
       const partial = withDefaults(news);
       const context = within(partial.timeoutMinutes, interrupts());
       const { settings, target } = await resolve(partial, context);
@@ -428,11 +473,14 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     },
 
     async read(id, props) {
+      configured();
       if (!props?.runId) {
         throw new Error(`MaterializedViewRefresh ${id}: cannot be imported or read without a recorded run id`);
       }
       const context = within(props.timeoutMinutes ?? DEFAULTS.timeoutMinutes);
-      const run = await getRun(targetFor(props.region, props.endpoint), viewOf(props), props.runId, context);
+      const target = targetFor(props.region, props.endpoint, props.assumeRole);
+      if (guarded()) guard(subjectOf(props), await identityOf(target, context));
+      const run = await getRun(target, viewOf(props), props.runId, context);
       if (!run) {
         say(props, `Glue no longer knows refresh run ${props.runId}; keeping the recorded state`);
         return { id, props };

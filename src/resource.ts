@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { RunStatus } from "./glue";
-import type { IfRunningPolicy } from "./inputs";
+import type { AssumeRoleArgs, IfRunningPolicy } from "./inputs";
 import refreshProvider = require("./provider");
 import { sourceInputs } from "./sources";
 import { DEFINITION_TRIGGER, tableDefinition, type GlueTableLike } from "./view";
@@ -89,6 +89,13 @@ export interface MaterializedViewRefreshArgs {
    * @default the AWS SDK's endpoint for the region
    */
   readonly endpoint?: pulumi.Input<string>;
+  /**
+   * A role to assume for this refresh's AWS calls, after the roles of the stack config
+   * `aws:assumeRoles`, so that one pipeline role can hop into each target account. Its `externalId`
+   * is marked secret, so the state holds it encrypted.
+   * @default none: the identity the stack config gives
+   */
+  readonly assumeRole?: pulumi.Input<AssumeRoleArgs>;
   /**
    * Print nothing while waiting: no run id, progress or summary lines (failures still fail the deployment).
    * @default false
@@ -181,7 +188,8 @@ export class MaterializedViewRefresh extends pulumi.dynamic.Resource {
  * definition and the sources turned into triggers.
  */
 function inputsOf(name: string, args: MaterializedViewRefreshArgs): Record<string, unknown> {
-  const { view, refreshOnViewChange, sources, ...rest } = args;
+  const { view, refreshOnViewChange, sources, assumeRole, ...others } = args;
+  const rest = assumeRole === undefined ? others : { ...others, assumeRole: withSecretExternalId(assumeRole) };
   const triggers: pulumi.Input<Record<string, unknown>>[] = [rest.triggers ?? {}];
   const inputs: Record<string, unknown> = { ...rest };
   if (!view) {
@@ -213,6 +221,17 @@ function inputsOf(name: string, args: MaterializedViewRefreshArgs): Record<strin
     inputs.triggers = pulumi.all(triggers).apply((parts) => Object.assign({}, ...parts) as Record<string, unknown>);
   }
   return inputs;
+}
+
+/** The role with its external id (when it has one) marked secret, and the rest left readable. */
+function withSecretExternalId(role: pulumi.Input<AssumeRoleArgs>) {
+  const r = pulumi.output(role);
+  return {
+    roleArn: r.roleArn,
+    sessionName: r.sessionName,
+    durationSeconds: r.durationSeconds,
+    externalId: r.apply(({ externalId }) => (externalId === undefined ? undefined : pulumi.secret(externalId))),
+  };
 }
 
 function argumentError(name: string, rule: string): Error {

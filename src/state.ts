@@ -3,7 +3,7 @@
  * Outputs carry every input later steps need, because diff and update receive old outputs only.
  */
 import type { RefreshRun, RunStatus } from "./glue";
-import type { IfRunningPolicy, RefreshSettings } from "./inputs";
+import type { IfRunningPolicy, RefreshSettings, AssumeRoleArgs } from "./inputs";
 
 /** The fields of the state that describe the recorded run. */
 export interface RunFields {
@@ -24,6 +24,8 @@ export interface RefreshState extends RunFields {
   readonly tableName: string;
   readonly region: string;
   readonly endpoint?: string;
+  /** Kept for `pulumi refresh`, which reads with the outputs only; its externalId stays secret in state. */
+  readonly assumeRole?: AssumeRoleArgs;
   readonly fullRefresh: boolean;
   readonly triggers: Record<string, unknown>;
   readonly waitForCompletion: boolean;
@@ -58,6 +60,7 @@ export function buildState(settings: ResolvedSettings, run: RunFields): RefreshS
     tableName: settings.tableName,
     region: settings.region,
     endpoint: settings.endpoint,
+    assumeRole: settings.assumeRole,
     fullRefresh: settings.fullRefresh,
     triggers: settings.triggers,
     waitForCompletion: settings.waitForCompletion,

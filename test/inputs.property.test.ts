@@ -29,6 +29,7 @@ const DOCUMENTED = [
   "ifRunning",
   "region",
   "endpoint",
+  "assumeRole",
   "quiet",
 ] as const;
 /** Added by the resource class itself: the Pulumi resource's name, and the upstream views' runs. */
@@ -93,8 +94,69 @@ function endpointVerdict(value: unknown): "valid" | "credentials" | "invalid" {
   return loopbackV4 ? "valid" : "invalid";
 }
 
+const isWordChar = (c: string) => isDigit(c) || isLowerLetter(c) || (c >= "A" && c <= "Z") || c === "_";
+const allOf = (text: string, extra: string) => [...text].every((c) => isWordChar(c) || extra.includes(c));
+
+/** Whether a value holds the unknown sentinel anywhere (a preview): then it is not judged. */
+function hasUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (typeof value !== "object" || value === null) return false;
+  return Object.values(value).some(hasUnknown);
+}
+
+/**
+ * assumeRole: an object of roleArn (required: arn:aws or arn:aws-PARTITION, iam, no region, a
+ * 12-digit account, role/ and a name), sessionName (2-64 of letters, digits, _+=,.@-), externalId
+ * (2-1224 of those and :/), durationSeconds (a whole number 900-43200), nothing else; a field that
+ * is null or "" is left out.
+ */
+function isValidRole(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const given = Object.entries(value).filter(([, v]) => v !== undefined && v !== null && v !== "");
+  const fields = Object.fromEntries(given) as Record<string, unknown>;
+  if (given.some(([k]) => !["roleArn", "sessionName", "externalId", "durationSeconds"].includes(k))) return false;
+  const { roleArn, sessionName, externalId, durationSeconds } = fields;
+  if (typeof roleArn !== "string") return false;
+  const parts = roleArn.split(":");
+  if (parts.length !== 6) return false;
+  const [arn, partition, service, region, account, resource] = parts;
+  const validPartition =
+    partition === "aws" ||
+    (partition.startsWith("aws-") && [...partition.slice(4)].every((c) => isLowerLetter(c) || c === "-"));
+  if (arn !== "arn" || !validPartition || service !== "iam" || region !== "") return false;
+  if (account.length !== 12 || ![...account].every(isDigit)) return false;
+  if (!resource.startsWith("role/") || resource.length === 5 || !allOf(resource.slice(5), "+=,.@-/")) return false;
+  if (
+    sessionName !== undefined &&
+    (typeof sessionName !== "string" ||
+      sessionName.length < 2 ||
+      sessionName.length > 64 ||
+      !allOf(sessionName, "+=,.@-"))
+  )
+    return false;
+  if (
+    externalId !== undefined &&
+    (typeof externalId !== "string" ||
+      externalId.length < 2 ||
+      externalId.length > 1224 ||
+      !allOf(externalId, "+=,.@-:/"))
+  )
+    return false;
+  if (
+    durationSeconds !== undefined &&
+    (typeof durationSeconds !== "number" ||
+      !Number.isInteger(durationSeconds) ||
+      durationSeconds < 900 ||
+      durationSeconds > 43_200)
+  )
+    return false;
+  return true;
+}
+
 function isValid(property: Known, value: unknown): boolean {
   switch (property) {
+    case "assumeRole":
+      return isValidRole(value);
     case "databaseName":
     case "tableName":
     case "catalogId":
@@ -130,7 +192,7 @@ function isValid(property: Known, value: unknown): boolean {
 }
 
 /** The wording of each rule, as the README and `check`'s messages state it. */
-function ruleWording(property: Known, value: unknown): string {
+function ruleWording(property: Exclude<Known, "assumeRole">, value: unknown): string {
   switch (property) {
     case "databaseName":
     case "tableName":
@@ -208,7 +270,7 @@ function expectedFailures(news: Record<string, unknown>): Expected[] {
   for (const property of Object.keys(news)) {
     const value = news[property];
     // Pulumi's own property, and values not known yet (preview), are never judged.
-    if (property === "__provider" || value === UNKNOWN) continue;
+    if (property === "__provider" || value === UNKNOWN || (property === "assumeRole" && hasUnknown(value))) continue;
     if (!isKnown(property)) expected.push({ property, kind: "unknownProperty" });
     else if (value !== undefined && value !== null && !isValid(property, value))
       expected.push({ property, kind: "rule" });
@@ -229,16 +291,30 @@ function expectAgreement(news: Record<string, unknown>, failures: readonly Input
   );
   for (const { property, kind } of expected) {
     const { reason } = failures.find((f) => f.property === property)!;
-    assert.ok(reason.startsWith(`${cut(property)} `), `the reason names the property first: ${reason}`);
-    if (kind === "required") {
-      assert.equal(reason, `${property} is required (${ruleWording(property as Known, undefined)})`);
+    const named =
+      reason.startsWith(`${cut(property)} `) || (property === "assumeRole" && reason.startsWith("assumeRole."));
+    assert.ok(named, `the reason names the property first: ${reason}`);
+    if (property === "assumeRole") {
+      // A role is judged field by field: the first field at fault and its rule, never the external id.
+      assert.ok(
+        [" must ", " is ", " and "].some((verb) => reason.includes(verb)),
+        reason,
+      );
+      const { externalId } = (news.assumeRole ?? {}) as { externalId?: unknown };
+      if (typeof externalId === "string" && externalId.length >= 2)
+        assert.ok(!reason.includes(JSON.stringify(externalId)), `the reason shows the external id: ${reason}`);
+    } else if (kind === "required") {
+      assert.equal(reason, `${property} is required (${ruleWording(property as "databaseName", undefined)})`);
     } else if (kind === "unknownProperty") {
       const prefix = `${cut(property)} is not a property of MaterializedViewRefresh (known: `;
       assert.ok(reason.startsWith(prefix) && reason.endsWith(")"), reason);
       assert.deepStrictEqual(reason.slice(prefix.length, -1).split(", ").sort(), [...DOCUMENTED].sort());
     } else {
       const value = property === "endpoint" ? masked(news[property]) : news[property];
-      assert.equal(reason, `${property} ${ruleWording(property as Known, news[property])}; got ${shown(value)}`);
+      assert.equal(
+        reason,
+        `${property} ${ruleWording(property as Exclude<Known, "assumeRole">, news[property])}; got ${shown(value)}`,
+      );
     }
   }
 }
@@ -396,7 +472,32 @@ const validTriggers = fc.dictionary(fc.string({ unit: anyChar, maxLength: 12 }),
   maxKeys: 5,
 });
 
+const roleChars = (extra: string, minLength: number, maxLength: number) =>
+  fc.string({
+    unit: fc.constantFrom(..."abcxyzABCXYZ0189_", ...extra),
+    minLength,
+    maxLength,
+  });
+const validRoleArn = fc
+  .tuple(
+    fc.constantFrom("aws", "aws-cn", "aws-us-gov"),
+    fc.stringMatching(/^\d{12}$/),
+    fc.constantFrom("", "service-role/", "path/to/"),
+    roleChars("+=,.@-", 1, 40),
+  )
+  .map(([partition, account, rolePath, name]) => `arn:${partition}:iam::${account}:role/${rolePath}${name}`);
+const validRole = fc.record(
+  {
+    roleArn: validRoleArn,
+    sessionName: roleChars("+=,.@-", 2, 64),
+    externalId: fc.oneof(roleChars("+=,.@-:/", 2, 60), roleChars("+=,.@-:/", 1200, 1224)),
+    durationSeconds: fc.oneof(fc.integer({ min: 900, max: 43_200 }), fc.constantFrom(900, 43_200)),
+  },
+  { requiredKeys: ["roleArn"] },
+);
+
 const VALID: Record<Known, fc.Arbitrary<unknown>> = {
+  assumeRole: validRole,
   databaseName: validName,
   tableName: validName,
   catalogId: validName,
@@ -442,6 +543,22 @@ const badName = fc.oneof(
   fc.integer(),
 );
 const NEAR_MISS: Record<Known, fc.Arbitrary<unknown>> = {
+  assumeRole: fc.oneof(
+    validRole.map((role) => ({ ...role, roleArn: role.roleArn.replace(":role/", ":user/") })),
+    validRole.map((role) => ({ ...role, roleArn: role.roleArn.replace(/::(\d)\d/, "::$1") })),
+    validRole.map((role) => ({ ...role, roleArn: undefined })),
+    validRole.map((role) => ({ ...role, sessionName: "a" })),
+    validRole.map((role) => ({ ...role, sessionName: "x".repeat(65) })),
+    validRole.map((role) => ({ ...role, sessionName: "has space" })),
+    validRole.map((role) => ({ ...role, externalId: "secret external id" })),
+    validRole.map((role) => ({ ...role, externalId: "x".repeat(1225) })),
+    validRole.map((role) => ({
+      ...role,
+      durationSeconds: fc.sample(fc.constantFrom(899, 43_201, 3600.5, "3600"), 1)[0],
+    })),
+    validRole.map((role) => ({ ...role, duration: "1h" })),
+    validRole.map((role) => [role]),
+  ),
   databaseName: badName,
   tableName: badName,
   catalogId: badName,
@@ -665,7 +782,8 @@ describe("check, property-based", () => {
         const news = build({ databaseName: "sales", tableName: "daily_mv", [property]: value }, []);
         const failures = validateInputs(news);
         const absent = value === undefined || value === null;
-        const passes = value === UNKNOWN || (absent ? !REQUIRED.includes(property) : isValid(property, value));
+        const unknown = value === UNKNOWN || (property === "assumeRole" && hasUnknown(value));
+        const passes = unknown || (absent ? !REQUIRED.includes(property) : isValid(property, value));
         assert.equal(
           failures.some((f) => f.property === property),
           !passes,

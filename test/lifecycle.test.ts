@@ -467,3 +467,131 @@ describe("upstream views among the sources", () => {
     expect(glue.calls()).toEqual([]);
   });
 });
+
+describe("accounts and roles", () => {
+  const TARGET = "222222222222";
+  const asRole = () =>
+    stsMock.on(GetCallerIdentityCommand).resolves({
+      Account: TARGET,
+      Arn: `arn:aws:sts::${TARGET}:assumed-role/deploy/pulumi-glue-mv-refresh`,
+      $metadata: {},
+    });
+
+  it("defaults the catalog to the account the calls act as", async () => {
+    const glue = new StubGlue();
+    asRole();
+    const { outs } = await (await glue.lifecycle()).create(inputs);
+    expect(outs).toMatchObject({ catalogId: TARGET });
+    expect(glueMock.commandCalls(StartMaterializedViewRefreshTaskRunCommand)[0].args[0].input.CatalogId).toBe(TARGET);
+  });
+
+  it("refuses an account aws:allowedAccountIds does not list before any Glue call, naming it and the rule", async () => {
+    const glue = new StubGlue();
+    asRole();
+    const lifecycle = await glue.lifecycle({
+      "aws:region": "us-east-1",
+      "aws:allowedAccountIds": JSON.stringify(["111111111111", "333333333333"]),
+    });
+    // Even with a catalog id given, the account making the calls is checked.
+    for (const attempt of [inputs, { ...inputs, catalogId: TARGET }]) {
+      await expect(lifecycle.create(attempt)).rejects.toThrow(
+        `MaterializedViewRefresh "daily" (sales.daily_mv): refusing to call AWS Glue as account ${TARGET} ` +
+          `(arn:aws:sts::${TARGET}:assumed-role/deploy/pulumi-glue-mv-refresh): the stack config ` +
+          "aws:allowedAccountIds does not list it (allowed: 111111111111, 333333333333). No Glue call was made",
+      );
+    }
+    // A preview fails the same way, at diff.
+    await expect(lifecycle.diff("id", state(), inputs)).rejects.toThrow("aws:allowedAccountIds does not list it");
+    await expect(lifecycle.read("id", state())).rejects.toThrow("aws:allowedAccountIds does not list it");
+    expect(glueMock.calls()).toHaveLength(0);
+  });
+
+  it("refuses an account aws:forbiddenAccountIds lists, and allows the others", async () => {
+    const glue = new StubGlue();
+    asRole();
+    const forbidding = await glue.lifecycle({
+      "aws:region": "us-east-1",
+      "aws:forbiddenAccountIds": JSON.stringify([TARGET]),
+    });
+    await expect(forbidding.create(inputs)).rejects.toThrow(
+      `refusing to call AWS Glue as account ${TARGET} (arn:aws:sts::${TARGET}:assumed-role/deploy/pulumi-glue-mv-refresh): ` +
+        "the stack config aws:forbiddenAccountIds lists it. No Glue call was made",
+    );
+    expect(glueMock.calls()).toHaveLength(0);
+    const allowing = await glue.lifecycle({ "aws:region": "us-east-1", "aws:allowedAccountIds": `["${TARGET}"]` });
+    expect((await allowing.create(inputs)).outs).toMatchObject({ status: "SUCCEEDED", catalogId: TARGET });
+  });
+
+  it("fails every operation with the stack config's problems, calling nothing", async () => {
+    const glue = new StubGlue();
+    const lifecycle = await glue.lifecycle({
+      "aws:region": "us-east-1",
+      "aws:assumeRoles": JSON.stringify([{ roleArn: "not-an-arn" }]),
+    });
+    const problem =
+      /^MaterializedViewRefresh: the stack config cannot be used: aws:assumeRoles\[0\]\.roleArn must be an IAM role ARN/;
+    await expect(lifecycle.check({} as RefreshInputs, inputs)).rejects.toThrow(problem);
+    await expect(lifecycle.diff("id", state(), inputs)).rejects.toThrow(problem);
+    await expect(lifecycle.create(inputs)).rejects.toThrow(problem);
+    await expect(lifecycle.update("id", state(), inputs)).rejects.toThrow(problem);
+    await expect(lifecycle.read("id", state())).rejects.toThrow(problem);
+    expect(glueMock.calls()).toHaveLength(0);
+    expect(stsMock.calls()).toHaveLength(0);
+  });
+
+  it("records the resource's assumeRole, so that pulumi refresh reads as the same role; changing it starts no run", async () => {
+    const glue = new StubGlue();
+    asRole();
+    const lifecycle = await glue.lifecycle();
+    const assumeRole = { roleArn: `arn:aws:iam::${TARGET}:role/deploy`, durationSeconds: 3600, externalId: null };
+    const { outs } = await lifecycle.create({ ...inputs, assumeRole } as unknown as RefreshInputs);
+    expect(outs).toMatchObject({
+      assumeRole: { roleArn: `arn:aws:iam::${TARGET}:role/deploy`, durationSeconds: 3600 },
+    });
+    expect(outs!.assumeRole).not.toHaveProperty("externalId");
+    const other = { roleArn: `arn:aws:iam::${TARGET}:role/other` };
+    expect(await lifecycle.diff("id", outs!, { ...inputs, assumeRole: other })).toEqual({ changes: true });
+    expect(await lifecycle.update("id", outs!, { ...inputs, assumeRole: other })).toEqual({
+      outs: expect.objectContaining({ assumeRole: other, runId: outs!.runId }),
+    });
+    expect(glue.calls().filter((c) => c === "StartMaterializedViewRefreshTaskRun")).toHaveLength(1);
+  });
+
+  it("ends a wait whose credentials expired with partial state and how to give the pipeline lasting credentials", async () => {
+    const glue = new StubGlue({ durationMs: 2 * 60 * 60_000 });
+    const lifecycle = await glue.lifecycle({
+      "aws:region": "us-east-1",
+      "aws:accessKey": "ASIASTATICSESSION001",
+      "aws:secretKey": "static-session-secret",
+      "aws:token": "static-session-token",
+    });
+    // Half an hour into the run, the session keys expire: every call from then on is refused.
+    glue.clock.onSleep = () => {
+      if (glue.runs.length === 0 || glue.clock.now() - glue.runs[0].started < 30 * 60_000) return;
+      glue.failNext(
+        "Get",
+        () =>
+          Object.assign(new Error("The security token included in the request is expired"), {
+            name: "ExpiredTokenException",
+            $metadata: { httpStatusCode: 403, requestId: "req-expired" },
+          }),
+        { times: 5 },
+      );
+      glue.clock.onSleep = undefined;
+    };
+    const error = await rejection(lifecycle.create(inputs));
+    expect(error).toBeInstanceOf(RefreshFailedError);
+    expect(error.message).toBe(
+      `MaterializedViewRefresh "daily" (sales.daily_mv): the AWS credentials expired while waiting for refresh run ` +
+        `${glue.runs[0].id}, which goes on in Glue; the next deployment waits for it again ` +
+        `(GetMaterializedViewRefreshTaskRun for run ${glue.runs[0].id} of view sales.daily_mv (catalog ${ACCOUNT}) failed: ` +
+        "ExpiredTokenException: The security token included in the request is expired (request id req-expired)). " +
+        "These credentials cannot be renewed (static session keys): let the provider assume a role, which it renews " +
+        "before it expires (aws:assumeRoles in the stack config, or the resource's assumeRole), or give the pipeline a " +
+        "session that outlasts the refresh (up to timeoutMinutes, 60)",
+    );
+    expect((error as RefreshFailedError).properties).toMatchObject({ runId: glue.runs[0].id });
+    expect(error.message).not.toContain("static-session-secret");
+    expect(error.message).not.toContain("static-session-token");
+  });
+});

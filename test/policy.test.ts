@@ -1,4 +1,4 @@
-import { refreshPolicy } from "../src/policy";
+import { refreshPolicy, refreshTrustPolicy } from "../src/policy";
 
 describe("refreshPolicy", () => {
   it("allows Start, Get, List and the account lookup by default, on any resource", () => {
@@ -39,5 +39,43 @@ describe("refreshPolicy", () => {
       "arn:aws:glue:us-east-1:123456789012:table/sales/daily_mv",
     ];
     expect(refreshPolicy({ resources: arns }).Statement[0].Resource).toEqual(arns);
+  });
+});
+
+describe("assuming roles", () => {
+  const DEPLOY = "arn:aws:iam::222222222222:role/deploy";
+
+  it("lets the pipeline identity assume the roles it is given, tagging sessions only when asked", () => {
+    expect(refreshPolicy({ assumeRoles: DEPLOY }).Statement.at(-1)).toEqual({
+      Sid: "AssumeRefreshRoles",
+      Effect: "Allow",
+      Action: ["sts:AssumeRole"],
+      Resource: [DEPLOY],
+    });
+    expect(refreshPolicy({ assumeRoles: [DEPLOY], sessionTags: true }).Statement.at(-1)?.Action).toEqual([
+      "sts:AssumeRole",
+      "sts:TagSession",
+    ]);
+    expect(refreshPolicy().Statement.map((s) => s.Sid)).not.toContain("AssumeRefreshRoles");
+  });
+
+  it("gives the target role a trust policy naming the pipeline, with the external id as a condition", () => {
+    expect(refreshTrustPolicy({ principals: "arn:aws:iam::111111111111:role/pipeline" })).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AssumedForRefreshes",
+          Effect: "Allow",
+          Principal: { AWS: ["arn:aws:iam::111111111111:role/pipeline"] },
+          Action: ["sts:AssumeRole"],
+        },
+      ],
+    });
+    expect(
+      refreshTrustPolicy({ principals: ["111111111111"], externalId: "ext-id-0001", sessionTags: true }).Statement[0],
+    ).toMatchObject({
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+      Condition: { StringEquals: { "sts:ExternalId": "ext-id-0001" } },
+    });
   });
 });

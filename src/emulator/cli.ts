@@ -9,7 +9,8 @@ import type { EmulatedView, EmulatorOptions } from "./types";
 
 const USAGE = `Usage: glue-mv-emulator [options]
 
-Serves AWS Glue's materialized-view refresh operations and STS GetCallerIdentity on one endpoint.
+Serves AWS Glue's materialized-view refresh operations and STS GetCallerIdentity and AssumeRole
+on one endpoint (roles are configured through the library's startEmulator).
 
   --port N                         port to listen on (default: a free one)
   --host ADDRESS                   address to listen on (default 127.0.0.1)

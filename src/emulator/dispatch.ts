@@ -7,6 +7,7 @@ import type { Catalog, ViewRef } from "./catalog";
 import type { EmulatedClock } from "./clock";
 import { ServiceError, type CommonErrorKind } from "./errors";
 import type { FaultError, FaultInjector } from "./faults";
+import type { Identities } from "./identities";
 import { findOperation } from "./operations";
 import type { OperationContext } from "./operations/operation";
 import { awsJsonProtocol } from "./protocols/aws-json";
@@ -19,9 +20,8 @@ export interface DispatchState {
   readonly catalog: Catalog;
   readonly clock: EmulatedClock;
   readonly faults: FaultInjector;
-  readonly accountId: string;
-  /** Secret access keys by access key id, for the keys whose signatures are verified. */
-  readonly secrets: ReadonlyMap<string, string>;
+  /** The keys, roles and temporary credentials: whose signatures are verified, and as whom a request acts. */
+  readonly identities: Identities;
   /** The views faults deny, resolved. */
   deniedViews(): readonly ViewRef[];
 }
@@ -111,8 +111,16 @@ export async function dispatch(
   const entry = baseEntry(request.headers, identity, operationName, input.ok ? input.value : input.raw);
   const fail = (error: ServiceError) => errorOutcome(protocol, error, entry);
 
-  const auth = await checkAuthorization(request, protocol.service, state.secrets);
+  const auth = await checkAuthorization(request, protocol.service, state.identities.secrets);
   if (!auth.ok) return fail(commonError(protocol, auth.kind, auth.message));
+  const now = state.clock.now();
+  const authenticated = state.identities.authenticate(
+    auth.accessKeyId,
+    header(request.headers, "x-amz-security-token"),
+    now,
+  );
+  if (!authenticated.ok) return fail(commonError(protocol, authenticated.kind, authenticated.message));
+  const { caller } = authenticated;
 
   const operation = request.method === "POST" ? findOperation(protocol.service, operationName) : undefined;
   if (!operation) {
@@ -134,10 +142,12 @@ export async function dispatch(
 
   const context: OperationContext = {
     catalog: state.catalog,
-    now: state.clock.now(),
-    accountId: state.accountId,
+    now,
+    accountId: caller.accountId,
     region: auth.region,
     accessKeyId: auth.accessKeyId,
+    caller,
+    identities: state.identities,
     ...(state.faults.current.maxConcurrentRuns !== undefined
       ? { maxConcurrentRuns: state.faults.current.maxConcurrentRuns }
       : {}),
@@ -145,9 +155,10 @@ export async function dispatch(
     accessDenied: (view) =>
       new ServiceError(
         "AccessDeniedException",
-        `User: arn:aws:iam::${state.accountId}:user/glue-mv-emulator is not authorized to perform: glue:${operation.name} ` +
+        `User: ${caller.arn} is not authorized to perform: glue:${operation.name} ` +
           `on resource: arn:aws:glue:${auth.region}:${view.catalogId}:table/${view.databaseName}/${view.tableName} ` +
-          `because no identity-based policy allows the glue:${operation.name} action`,
+          `because no ${view.catalogId === caller.accountId ? "identity-based" : "resource-based"} policy allows ` +
+          `the glue:${operation.name} action`,
         400,
         "accessDenied",
       ),

@@ -3,6 +3,7 @@ import { Catalog, emulatedRun, describeRef, type ViewRef } from "./catalog";
 import { EmulatedClock } from "./clock";
 import { dispatch } from "./dispatch";
 import { FaultInjector } from "./faults";
+import { Identities } from "./identities";
 import { sameView } from "./operations/operation";
 import { startServer } from "./server";
 import type { EmulatorOptions, Faults, GlueEmulator, RequestLogEntry } from "./types";
@@ -24,7 +25,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Glue
     catalog.addView(view);
   const clock = new EmulatedClock(options.clockScale ?? 1);
   const faults = new FaultInjector(options.faults ?? {}, options.seed ?? 1);
-  const secrets = new Map((options.credentials ?? []).map((c) => [c.accessKeyId, c.secretAccessKey] as const));
+  const identities = new Identities(accountId, options.credentials ?? [], options.roles ?? []);
   let deniedViews: readonly ViewRef[] = [];
   const applyFaults = (next: Faults) => {
     faults.set(next);
@@ -35,7 +36,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Glue
 
   const server = await startServer(options.host ?? "127.0.0.1", options.port ?? 0, {
     dispatch: (request, identity) =>
-      dispatch(request, identity, { catalog, clock, faults, accountId, secrets, deniedViews: () => deniedViews }),
+      dispatch(request, identity, { catalog, clock, faults, identities, deniedViews: () => deniedViews }),
     record: (entry) => log.push(entry),
     latencyMs: () => faults.latencyMs(),
   });
@@ -49,6 +50,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Glue
     },
     now: () => clock.now(),
     advanceTime: (ms) => clock.advance(ms),
+    sessions: (roleArn) => identities.sessions().filter((s) => roleArn === undefined || s.roleArn === roleArn),
     addView: (view) => {
       catalog.addView(view);
     },

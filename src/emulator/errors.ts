@@ -26,7 +26,9 @@ export type CommonErrorKind =
   | "serviceUnavailable"
   | "unknownOperation"
   | "serialization"
-  | "requestTooLarge";
+  | "requestTooLarge"
+  | "invalidToken"
+  | "expiredToken";
 
 /** A common error's code and HTTP status in one protocol. */
 export type CommonErrorTable = Readonly<Record<CommonErrorKind, { readonly code: string; readonly status: number }>>;

@@ -1,9 +1,10 @@
 /**
  * A local AWS Glue emulator for the four materialized-view refresh operations and STS
- * GetCallerIdentity, spoken over HTTP to the real AWS SDK clients.
+ * GetCallerIdentity and AssumeRole, spoken over HTTP to the real AWS SDK clients.
  */
 export { startEmulator, DEFAULT_ACCOUNT_ID } from "./emulator";
 export type {
+  EmulatedRole,
   EmulatedRun,
   EmulatedRunStatus,
   EmulatedView,
@@ -11,5 +12,6 @@ export type {
   EmulatorOptions,
   Faults,
   GlueEmulator,
+  IssuedCredentials,
   RequestLogEntry,
 } from "./types";

@@ -18,6 +18,48 @@ export interface EmulatorCredentials {
   readonly accessKeyId: string;
   /** The secret access key. */
   readonly secretAccessKey: string;
+  /**
+   * A session token, for temporary credentials handed to the pipeline as they are (static session
+   * keys): requests must carry it in X-Amz-Security-Token. @default none: long-term keys
+   */
+  readonly sessionToken?: string;
+  /** When these credentials expire, in emulated epoch milliseconds. @default never */
+  readonly expiresAt?: number;
+  /** The account the key belongs to. @default the emulator's account id */
+  readonly accountId?: string;
+}
+
+/** An IAM role that STS AssumeRole hands out temporary credentials for. */
+export interface EmulatedRole {
+  /** The role's ARN, e.g. "arn:aws:iam::222222222222:role/deploy"; its account is where sessions act. */
+  readonly roleArn: string;
+  /** The sts:ExternalId the trust policy requires. @default none required */
+  readonly externalId?: string;
+  /**
+   * Who the trust policy lets assume the role: account ids, "arn:aws:iam::ACCOUNT:root", user ARNs
+   * or role ARNs (whose sessions may then chain into this role). @default everyone
+   */
+  readonly trustedPrincipals?: readonly string[];
+  /** The role's maximum session duration, 3600 to 43200 seconds. @default 3600 */
+  readonly maxSessionDurationSeconds?: number;
+}
+
+/** Temporary credentials the emulator's STS AssumeRole issued, for assertions. */
+export interface IssuedCredentials {
+  /** The temporary access key id, ASIA…. */
+  readonly accessKeyId: string;
+  /** The secret that signs with it. */
+  readonly secretAccessKey: string;
+  /** The token requests must carry in X-Amz-Security-Token. */
+  readonly sessionToken: string;
+  /** The role assumed. */
+  readonly roleArn: string;
+  /** The RoleSessionName given. */
+  readonly sessionName: string;
+  /** The access key id that signed the AssumeRole request. */
+  readonly issuedTo: string;
+  /** Emulated epoch milliseconds. */
+  readonly expiration: number;
 }
 
 /** How to start an emulator. */
@@ -26,7 +68,7 @@ export interface EmulatorOptions {
   readonly port?: number;
   /** The address to listen on. @default "127.0.0.1" */
   readonly host?: string;
-  /** The account id: the default CatalogId, and the Account STS GetCallerIdentity answers. @default "123456789012" */
+  /** The account of keys that name none: their default CatalogId and GetCallerIdentity's Account. @default "123456789012" */
   readonly accountId?: string;
   /** Views the catalog starts with; a view without catalogId is in the account's catalog. @default [] */
   readonly views?: readonly EmulatedView[];
@@ -42,6 +84,8 @@ export interface EmulatorOptions {
   readonly clockScale?: number;
   /** Access keys whose request signatures are verified; other keys are accepted unverified. @default [] */
   readonly credentials?: readonly EmulatorCredentials[];
+  /** Roles STS AssumeRole can hand out. @default [] */
+  readonly roles?: readonly EmulatedRole[];
   /** Faults to inject from the first request on. @default no faults */
   readonly faults?: Faults;
   /** Seeds every random fault decision, so that a test sees the same faults on every run. @default 1 */
@@ -142,6 +186,8 @@ export interface GlueEmulator {
   advanceTime(ms: number): void;
   /** Adds a view to the catalog. */
   addView(view: EmulatedView): void;
+  /** Every set of temporary credentials STS AssumeRole issued (for one role, or all), oldest first. */
+  sessions(roleArn?: string): IssuedCredentials[];
   /** Every run ever started (of one view, or of all), oldest first. */
   runs(view?: EmulatedView): EmulatedRun[];
   /** Starts a run as a schedule would; returns its id. Throws when the view has a run in progress. */

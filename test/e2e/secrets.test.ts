@@ -4,6 +4,7 @@
  * refresh fails, one that meets AccessDenied and a `pulumi refresh` leave the secret access key and
  * the session token nowhere: not in the serialized provider, the state's inputs and outputs, the
  * deployment reports (steps, outputs, errors, everything the provider host printed), nor any error.
+ * Nor do the temporary credentials of roles assumed through `aws:assumeRoles`, or their external id.
  *
  * The emulator verifies the signatures of the sentinel keys, and a recording proxy in front of it
  * sees the session token on every request: the sentinels were really used, so their absence from
@@ -45,18 +46,24 @@ const FROM_ENV = sentinel("env", 1);
 const FROM_PROFILE = sentinel("profile", 2);
 const FROM_CONFIG = sentinel("config", 3);
 
-/** Every form a leaked secret could take: as is, URL-encoded, base64, and its marker alone. */
+/** Every form a leaked secret could take: as is, URL-encoded, base64, and its marker alone (a sentinel's). */
 function forms(secret: string): string[] {
-  const marker = /SENTINEL(SECRET|TOKEN)[A-Z]+\d/.exec(secret)![0];
-  return [secret, encodeURIComponent(secret), Buffer.from(secret).toString("base64"), marker];
+  const marker = /SENTINEL(SECRET|TOKEN|EXTERNALID)[A-Z]+\d/.exec(secret)?.[0];
+  return [secret, encodeURIComponent(secret), Buffer.from(secret).toString("base64"), ...(marker ? [marker] : [])];
 }
 
+/** A secret to look for, and what to call it when found. */
+type Secret = readonly [what: string, value: string];
+
+const secretsOf = (credentials: Pick<Sentinel, "secretAccessKey" | "sessionToken">): Secret[] => [
+  ["secret access key", credentials.secretAccessKey],
+  ["session token", credentials.sessionToken],
+];
+
 /** Fails, saying where and in which form, when `text` holds the secret access key or the session token. */
-function assertNoSecret(where: string, text: string, credentials: Sentinel): void {
-  for (const [what, secret] of [
-    ["secret access key", credentials.secretAccessKey],
-    ["session token", credentials.sessionToken],
-  ] as const) {
+function assertNoSecret(where: string, text: string, credentials: Sentinel | readonly Secret[]): void {
+  const secrets = "secretAccessKey" in credentials ? secretsOf(credentials) : credentials;
+  for (const [what, secret] of secrets) {
     for (const form of forms(secret)) {
       const at = text.indexOf(form);
       if (at >= 0) {
@@ -213,8 +220,63 @@ describe("the leak check itself", () => {
       expect(() => assertNoSecret("control", text, FROM_ENV)).toThrow(/contains the (secret access key|session token)/);
     }
     expect(() => assertNoSecret("control", JSON.stringify(FROM_ENV.accessKeyId), FROM_ENV)).not.toThrow();
+    const externalId: Secret = ["external id", "ext-SENTINELEXTERNALIDROLE4-0001"];
+    expect(() => assertNoSecret("control", "…NTINELEXTERNALIDROLE4…", [externalId])).not.toThrow();
+    expect(() => assertNoSecret("control", "id SENTINELEXTERNALIDROLE4 cut", [externalId])).toThrow(
+      /contains the external id/,
+    );
   });
 });
+
+/**
+ * Runs one deployment and checks everything it left for the secrets, errors included: the report,
+ * every step's error, every line the provider host printed, the state (the serialized provider,
+ * inputs and outputs of each resource) and the requests the emulator received.
+ */
+async function leakChecked(
+  label: string,
+  run: () => Promise<DeploymentReport>,
+  {
+    stack,
+    emulator,
+    secrets,
+    sentToAws = [],
+  }: {
+    stack: E2eStack;
+    emulator: GlueEmulator;
+    secrets: () => readonly Secret[];
+    /** Secrets AWS is meant to receive in a request's parameters (an external id), not looked for there. */
+    sentToAws?: readonly string[];
+  },
+): Promise<DeploymentReport> {
+  let report: DeploymentReport;
+  try {
+    report = await run();
+  } catch (error) {
+    const { message, stack: trace } = error as Error;
+    assertNoSecret(`the error thrown by ${label}`, `${message}\n${trace}`, secrets());
+    throw error;
+  }
+  assertNoSecret(`the report of ${label}`, JSON.stringify(report), secrets());
+  for (const step of report.steps) assertNoSecret(`the error of ${step.name} in ${label}`, step.error ?? "", secrets());
+  for (const line of report.hostOutput)
+    assertNoSecret(`a line the provider host printed in ${label}`, line.text, secrets());
+  assertNoSecret(`the state after ${label}`, JSON.stringify(stack.engine.state), secrets());
+  for (const resource of stack.engine.state) {
+    const provider = resource.inputs.__provider;
+    expect(typeof provider).toBe("string");
+    expect((provider as string).length).toBeGreaterThan(100);
+    assertNoSecret(`the serialized provider of ${resource.name} after ${label}`, provider as string, secrets());
+    assertNoSecret(`the inputs of ${resource.name} after ${label}`, JSON.stringify(resource.inputs), secrets());
+    assertNoSecret(`the outputs of ${resource.name} after ${label}`, JSON.stringify(resource.outputs), secrets());
+  }
+  assertNoSecret(
+    `the requests the emulator received in ${label}`,
+    JSON.stringify(emulator.requests),
+    secrets().filter(([what]) => !sentToAws.includes(what)),
+  );
+  return report;
+}
 
 describe.each(SOURCES)("credentials from $name", (source) => {
   const { credentials } = source;
@@ -241,33 +303,8 @@ describe.each(SOURCES)("credentials from $name", (source) => {
   const declare = (resources: [string, typeof DAILY, Record<string, unknown>][]): Declared[] =>
     resources.map(([name, view, triggers]) => ({ name, args: { ...view, triggers, endpoint: proxy.endpoint } }));
 
-  /** Runs one deployment and checks everything it left for the secrets, errors included. */
-  async function deployment(label: string, run: () => Promise<DeploymentReport>): Promise<DeploymentReport> {
-    let report: DeploymentReport;
-    try {
-      report = await run();
-    } catch (error) {
-      const { message, stack: trace } = error as Error;
-      assertNoSecret(`the error thrown by ${label}`, `${message}\n${trace}`, credentials);
-      throw error;
-    }
-    assertNoSecret(`the report of ${label}`, JSON.stringify(report), credentials);
-    for (const step of report.steps)
-      assertNoSecret(`the error of ${step.name} in ${label}`, step.error ?? "", credentials);
-    for (const line of report.hostOutput)
-      assertNoSecret(`a line the provider host printed in ${label}`, line.text, credentials);
-    assertNoSecret(`the state after ${label}`, JSON.stringify(stack.engine.state), credentials);
-    for (const resource of stack.engine.state) {
-      const provider = resource.inputs.__provider;
-      expect(typeof provider).toBe("string");
-      expect((provider as string).length).toBeGreaterThan(100);
-      assertNoSecret(`the serialized provider of ${resource.name} after ${label}`, provider as string, credentials);
-      assertNoSecret(`the inputs of ${resource.name} after ${label}`, JSON.stringify(resource.inputs), credentials);
-      assertNoSecret(`the outputs of ${resource.name} after ${label}`, JSON.stringify(resource.outputs), credentials);
-    }
-    assertNoSecret(`the requests the emulator received in ${label}`, JSON.stringify(emulator.requests), credentials);
-    return report;
-  }
+  const deployment = (label: string, run: () => Promise<DeploymentReport>) =>
+    leakChecked(label, run, { stack, emulator, secrets: () => secretsOf(credentials) });
 
   it("appear in no provider text, state, report, printed line or error, through success, refresh, failure and AccessDenied", async () => {
     // 1. A deployment that succeeds.
@@ -326,6 +363,109 @@ describe.each(SOURCES)("credentials from $name", (source) => {
     expect(emulator.requests.filter((r) => /Signature|Authentication/.test(r.errorType ?? ""))).toEqual([]);
     expect(proxy.tokens.length).toBe(emulator.requests.length);
     expect(new Set(proxy.tokens)).toEqual(new Set([credentials.sessionToken]));
+  });
+});
+
+describe("credentials of roles assumed through the stack config aws:assumeRoles", () => {
+  const BASE = sentinel("role", 4);
+  const EXTERNAL_ID = "ext-SENTINELEXTERNALIDROLE4-0001";
+  const WRONG_EXTERNAL_ID = "ext-SENTINELEXTERNALIDWRONG5-0002";
+  const PIPELINE = "arn:aws:iam::111111111111:role/pipeline";
+  const DEPLOY = "arn:aws:iam::222222222222:role/deploy";
+  const TARGET_DAILY = { catalogId: "222222222222", ...DAILY };
+  const TARGET_WEEKLY = { catalogId: "222222222222", ...WEEKLY };
+  const chain = (externalId: string) =>
+    JSON.stringify([{ roleArn: PIPELINE }, { roleArn: DEPLOY, externalId, duration: "15m" }]);
+
+  let emulator: GlueEmulator;
+  let proxy: TokenProxy;
+  let stack: E2eStack;
+  beforeEach(async () => {
+    emulator = await emulatorFor([TARGET_DAILY, TARGET_WEEKLY], {
+      credentials: [BASE],
+      roles: [
+        { roleArn: PIPELINE, trustedPrincipals: ["123456789012"] },
+        { roleArn: DEPLOY, trustedPrincipals: [PIPELINE], externalId: EXTERNAL_ID },
+      ],
+    });
+    proxy = await tokenProxy(emulator.endpoint);
+    const hostEnv = environment(emulator, {
+      AWS_ACCESS_KEY_ID: BASE.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: BASE.secretAccessKey,
+      AWS_SESSION_TOKEN: BASE.sessionToken,
+    });
+    stack = new E2eStack(emulator, { hostEnv }, { "aws:region": "us-east-1", "aws:assumeRoles": chain(EXTERNAL_ID) });
+  });
+  afterEach(async () => {
+    await proxy.close();
+    await emulator.close();
+  });
+
+  /** The base keys, every set of temporary credentials issued so far, and both external ids. */
+  const secrets = (): Secret[] => [
+    ...secretsOf(BASE),
+    ...emulator.sessions().flatMap(secretsOf),
+    ["external id", EXTERNAL_ID],
+    ["external id", WRONG_EXTERNAL_ID],
+  ];
+  const deployment = (label: string, run: () => Promise<DeploymentReport>) =>
+    leakChecked(label, run, { stack, emulator, secrets, sentToAws: ["external id"] });
+  const declare = (resources: [string, typeof DAILY, Record<string, unknown>][]): Declared[] =>
+    resources.map(([name, view, triggers]) => ({ name, args: { ...view, triggers, endpoint: proxy.endpoint } }));
+
+  it("appear nowhere, and neither does the external id, through success, refresh, failure, AccessDenied and a refused AssumeRole", async () => {
+    const created = await deployment("a successful up", () => stack.up(declare([["daily", DAILY, { schema: 1 }]])));
+    expect(created.steps.map((s) => [s.ok, s.error])).toEqual([[true, undefined]]);
+    expect(created.steps[0].outputs).toMatchObject({ catalogId: "222222222222", status: "SUCCEEDED" });
+
+    expect((await deployment("a refresh", () => stack.engine.refresh())).ok).toBe(true);
+
+    emulator.failNextRuns(TARGET_DAILY, 1, "Spark job failed: column price not found");
+    const failed = await deployment("an up whose refresh fails", () =>
+      stack.up(declare([["daily", DAILY, { schema: 2 }]])),
+    );
+    expect(failed.steps[0].error).toContain("ended FAILED: Spark job failed");
+
+    emulator.setFaults({ accessDenied: [TARGET_WEEKLY] });
+    const denied = await deployment("an up that meets AccessDenied", () =>
+      stack.up(
+        declare([
+          ["daily", DAILY, { schema: 2 }],
+          ["weekly", WEEKLY, {}],
+        ]),
+      ),
+    );
+    expect(denied.steps.find((s) => s.name === "weekly")?.error).toMatch(/AccessDeniedException/);
+    emulator.setFaults({});
+
+    const refused = await deployment("an up whose AssumeRole is refused", () =>
+      stack.up(declare([["daily", DAILY, { schema: 3 }]]), {
+        "aws:region": "us-east-1",
+        "aws:assumeRoles": chain(WRONG_EXTERNAL_ID),
+      }),
+    );
+    expect(refused.steps[0].error).toMatch(
+      new RegExp(
+        `^AssumeRole for role ${DEPLOY} failed: AccessDenied: User: arn:aws:sts::111111111111:assumed-role/pipeline/`,
+      ),
+    );
+
+    // The secrets were really used: the roles were assumed, and every Glue call was signed with a
+    // verified key of the last role and carried its session token.
+    expect(emulator.sessions(DEPLOY).length).toBeGreaterThanOrEqual(1);
+    const issuedTokens = new Set(emulator.sessions().map((s) => s.sessionToken));
+    const deployKeys = new Set(
+      emulator
+        .sessions()
+        .filter((s) => s.roleArn === DEPLOY)
+        .map((s) => s.accessKeyId),
+    );
+    const glue = emulator.requests.filter((r) => !["AssumeRole", "GetCallerIdentity"].includes(r.operation));
+    expect(glue.length).toBeGreaterThan(5);
+    expect(glue.every((r) => deployKeys.has(r.accessKeyId ?? ""))).toBe(true);
+    expect(emulator.requests.filter((r) => /Signature|Token|Authentication/.test(r.errorType ?? ""))).toEqual([]);
+    expect(proxy.tokens.length).toBe(emulator.requests.length);
+    expect(proxy.tokens.every((t) => t === BASE.sessionToken || issuedTokens.has(t ?? ""))).toBe(true);
   });
 });
 

@@ -165,7 +165,7 @@ describe("malformed requests", () => {
   it("answers an unknown STS Action with InvalidAction", async () => {
     const res = await rawRequest(emulator.current.endpoint, {
       headers: { ...STS_HEADERS, ...unverifiedAuthorization("sts") },
-      body: "Action=AssumeRole&Version=2011-06-15",
+      body: "Action=AssumeRoleWithSAML&Version=2011-06-15",
     });
     expect(res.status).toBe(400);
     expect(res.body).toContain("<Code>InvalidAction</Code>");

@@ -26,7 +26,10 @@ afterEach(() => {
   for (const client of clients.splice(0)) client.destroy();
 });
 
-type ClientOverrides = Partial<{ maxAttempts: number; credentials: { accessKeyId: string; secretAccessKey: string } }>;
+type ClientOverrides = Partial<{
+  maxAttempts: number;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}>;
 
 export function glueClient(emulator: Pick<GlueEmulator, "endpoint">, overrides: ClientOverrides = {}): GlueClient {
   const client = new GlueClient({

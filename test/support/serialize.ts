@@ -20,5 +20,7 @@ export function serializeIn(programDir: string) {
     methods: string[];
     validFailures: unknown[];
     invalidFailures: { property: string; reason: string }[];
+    /** The assumeRole inputs of two resources, as the engine receives them (secrets wrapped). */
+    assumeRoles: Record<"hop" | "plain", Record<string, unknown>>;
   };
 }

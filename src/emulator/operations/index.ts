@@ -1,4 +1,5 @@
 /** Every operation the emulator answers, by service and name. */
+import { assumeRoleOperation } from "./sts-assume-role";
 import { getCallerIdentityOperation } from "./sts-get-caller-identity";
 import { getRunOperation } from "./get-run";
 import { listRunsOperation } from "./list-runs";
@@ -12,6 +13,7 @@ export const OPERATIONS: readonly Operation[] = [
   listRunsOperation,
   stopRunOperation,
   getCallerIdentityOperation,
+  assumeRoleOperation,
 ];
 
 export function findOperation(service: Operation["service"], name: string): Operation | undefined {

@@ -65,6 +65,8 @@ export function decodePageToken(text: string): PageToken | undefined {
 export function listRuns(input: ListRunsInput, context: OperationContext): OperationOutput {
   const filter = filterOf(input, (v) => context.catalog.resolve(v));
   // A listing that could include a denied view is denied, as a resource-level IAM deny would be.
+  if (filter[0] !== context.accountId)
+    throw context.accessDenied({ catalogId: filter[0], databaseName: "*", tableName: "*" });
   const denied = context.deniedViews.find(
     (view) =>
       view.catalogId === filter[0] &&

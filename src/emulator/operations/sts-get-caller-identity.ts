@@ -1,16 +1,9 @@
-/** STS GetCallerIdentity: the emulator's account, and a user named after the access key. */
-import { createHash } from "crypto";
+/** STS GetCallerIdentity: the account, ARN and user id of whoever signed the request. */
 import type { Operation, OperationContext, OperationOutput } from "./operation";
 
-export const EMULATED_USER_NAME = "glue-mv-emulator";
-
-export function getCallerIdentity(context: Pick<OperationContext, "accountId" | "accessKeyId">): OperationOutput {
-  const keyDigest = createHash("sha256").update(context.accessKeyId).digest("hex").slice(0, 17).toUpperCase();
-  return {
-    Arn: `arn:aws:iam::${context.accountId}:user/${EMULATED_USER_NAME}`,
-    UserId: `AIDA${keyDigest}`,
-    Account: context.accountId,
-  };
+export function getCallerIdentity(context: Pick<OperationContext, "caller">): OperationOutput {
+  const { caller } = context;
+  return { Arn: caller.arn, UserId: caller.userId, Account: caller.accountId };
 }
 
 export const getCallerIdentityOperation: Operation = {

@@ -21,6 +21,9 @@ export const awsJsonProtocol: Protocol = {
     unknownOperation: { code: "UnknownOperationException", status: 400 },
     serialization: { code: "SerializationException", status: 400 },
     requestTooLarge: { code: "RequestEntityTooLargeException", status: 413 },
+    // The common errors of AWS JSON services for a session token that is unknown or past its expiry.
+    invalidToken: { code: "UnrecognizedClientException", status: 403 },
+    expiredToken: { code: "ExpiredTokenException", status: 403 },
   },
 
   operationOf(headers: Headers): string {

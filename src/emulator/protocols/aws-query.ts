@@ -16,6 +16,17 @@ function xml(status: number, body: string): Rendered {
   return { status, headers: { "Content-Type": "text/xml" }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n` };
 }
 
+/** Members as XML elements, structures nested (AssumeRole's Credentials and AssumedRoleUser). */
+function xmlFields(members: Readonly<Record<string, unknown>>, indent: string): string {
+  return Object.entries(members)
+    .map(([name, value]) =>
+      typeof value === "object" && value !== null
+        ? `${indent}<${name}>\n${xmlFields(value as Record<string, unknown>, `${indent}  `)}\n${indent}</${name}>`
+        : `${indent}<${name}>${escapeXml(String(value))}</${name}>`,
+    )
+    .join("\n");
+}
+
 function formFields(body: Buffer): Record<string, string> {
   return Object.fromEntries(new URLSearchParams(body.toString("utf8")));
 }
@@ -37,6 +48,9 @@ export const awsQueryProtocol: Protocol = {
     unknownOperation: { code: "InvalidAction", status: 400 },
     serialization: { code: "MalformedInput", status: 400 },
     requestTooLarge: { code: "RequestEntityTooLarge", status: 413 },
+    // STS names them InvalidClientTokenId and ExpiredToken.
+    invalidToken: { code: "InvalidClientTokenId", status: 403 },
+    expiredToken: { code: "ExpiredToken", status: 403 },
   },
 
   operationOf(_headers: Headers, body?: Buffer): string {
@@ -48,9 +62,7 @@ export const awsQueryProtocol: Protocol = {
   },
 
   renderOutput(operation, output, requestId): Rendered {
-    const fields = Object.entries(output)
-      .map(([name, value]) => `    <${name}>${escapeXml(String(value))}</${name}>`)
-      .join("\n");
+    const fields = xmlFields(output, "    ");
     return xml(
       200,
       `<${operation}Response xmlns="${NAMESPACE}">\n  <${operation}Result>\n${fields}\n  </${operation}Result>\n` +
