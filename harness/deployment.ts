@@ -176,14 +176,18 @@ export class Deployment {
     const failed = program.error !== undefined || this.unsuccessful.size > 0;
     const steps = [...this.steps];
     const seen = new Set(this.registrations.map(key));
-    for (const declared of program.declared) {
-      if (seen.has(key(declared))) continue;
-      seen.add(key(declared));
-      const subject = { ...declared, urn: this.options.urn(declared.type, declared.name) };
-      steps.push(
-        skipped(subject, "never registered, because a resource it depends on did not succeed or the program failed"),
-      );
+    for (const resource of program.declared) {
+      if (seen.has(key(resource))) continue;
+      seen.add(key(resource));
+      const subject = { ...resource, urn: this.options.urn(resource.type, resource.name) };
+      const why = "never registered, because a resource it depends on did not succeed or the program failed";
+      steps.push(skipped(subject, why));
     }
+    // In the order the program declared the resources, as a reader of the program expects.
+    const declared = new Map(program.declared.map((d, i) => [key(d), i]));
+    const arrived = new Map(this.registrations.map((r, i) => [r.urn, i]));
+    const rank = (s: Step) => declared.get(key(s)) ?? program.declared.length + (arrived.get(s.urn) ?? 0);
+    steps.sort((a, b) => rank(a) - rank(b));
     const registered = new Set(this.registrations.map((r) => r.urn));
     const pending = state.filter((r) => r.pendingDelete);
     const dropped = state.filter((r) => !r.pendingDelete && !registered.has(r.urn));

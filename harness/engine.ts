@@ -31,7 +31,7 @@ type Props = Record<string, unknown>;
 export interface DeploymentReport {
   readonly kind: "up" | "preview" | "refresh" | "destroy";
   readonly ok: boolean;
-  /** The steps in the order their resources registered, then skipped resources, then deletes. */
+  /** The steps in the order the program declared their resources, then deletes. */
   readonly steps: Step[];
   /** The stack's outputs (the program's exports), when the program ended and all were known. */
   readonly outputs?: Props;

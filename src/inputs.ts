@@ -84,7 +84,12 @@ export const DEFAULTS = {
   quiet: false,
 } as const;
 
-export function withDefaults(inputs: RefreshInputs): RefreshSettings {
+/**
+ * The settings for these inputs. A null input is an absent one, as `check` judges it: an Output
+ * can resolve to null (a table's unset `catalogId` or `region`, say).
+ */
+export function withDefaults(given: RefreshInputs): RefreshSettings {
+  const inputs = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)) as RefreshInputs;
   return {
     resourceName: inputs.resourceName ?? `${inputs.databaseName}.${inputs.tableName}`,
     catalogId: inputs.catalogId,

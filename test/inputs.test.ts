@@ -152,3 +152,11 @@ describe("withDefaults", () => {
     });
   });
 });
+
+describe("withDefaults and null", () => {
+  it("takes a null input as absent, as check does", () => {
+    const nulls = { ...valid, catalogId: null, region: null, timeoutMinutes: null, triggers: null } as never;
+    expect(validateInputs(nulls)).toEqual([]);
+    expect(withDefaults(nulls)).toEqual(withDefaults(valid));
+  });
+});

@@ -15,11 +15,22 @@ const DAILY = { databaseName: "sales", tableName: "daily_mv" };
 let installed: InstalledProgram;
 let emulator: GlueEmulator;
 
+/** The e2e program's refreshes alone: a fresh program has no @pulumi/aws for its tables. */
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { MaterializedViewRefresh, type MaterializedViewRefreshArgs } from "pulumi-glue-mv-refresh";
+
+for (const { name, args } of new pulumi.Config().requireObject<{ name: string; args: MaterializedViewRefreshArgs }[]>(
+  "refreshes",
+)) {
+  new MaterializedViewRefresh(name, args);
+}
+`;
+
 beforeAll(() => {
   // The same project as the e2e program, so that one stack's state can move between the two.
   installed = installPacked({
     "Pulumi.yaml": readFileSync(path.join(E2E_PROGRAM, "Pulumi.yaml"), "utf8"),
-    "index.ts": readFileSync(path.join(E2E_PROGRAM, "index.ts"), "utf8"),
+    "index.ts": PROGRAM,
   });
 }, 180_000);
 afterAll(() => rmSync(installed.work, { recursive: true, force: true }));
