@@ -5,9 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RunStatus } from "./glue";
 import type { AssumeRoleArgs, IfRunningPolicy } from "./inputs";
+import { refreshInputs } from "./arguments";
 import refreshProvider = require("./provider");
-import { sourceInputs } from "./sources";
-import { DEFINITION_TRIGGER, tableDefinition, type GlueTableLike } from "./view";
+import type { GlueTableLike } from "./view";
 
 /**
  * What a materialized view is built on: a Glue table (`aws.glue.CatalogTable`, or any object with
@@ -175,65 +175,10 @@ export class MaterializedViewRefresh extends pulumi.dynamic.Resource {
     super(
       refreshProvider,
       name,
-      { ...outputs, ...inputsOf(name, args), resourceName: name },
+      { ...outputs, ...refreshInputs(`MaterializedViewRefresh "${name}"`, args), resourceName: name },
       opts,
       "glue",
       "MaterializedViewRefresh",
     );
   }
-}
-
-/**
- * The provider's inputs: the arguments, with a `view` turned into names and region, and the view's
- * definition and the sources turned into triggers.
- */
-function inputsOf(name: string, args: MaterializedViewRefreshArgs): Record<string, unknown> {
-  const { view, refreshOnViewChange, sources, assumeRole, ...others } = args;
-  const rest = assumeRole === undefined ? others : { ...others, assumeRole: withSecretExternalId(assumeRole) };
-  const triggers: pulumi.Input<Record<string, unknown>>[] = [rest.triggers ?? {}];
-  const inputs: Record<string, unknown> = { ...rest };
-  if (!view) {
-    if (refreshOnViewChange !== undefined) throw argumentError(name, "refreshOnViewChange applies only with view");
-    const missing = (["databaseName", "tableName"] as const).filter((key) => rest[key] === undefined);
-    if (missing.length > 0)
-      throw argumentError(name, `give view, or databaseName and tableName (${missing.join(" and ")} missing)`);
-  } else {
-    const named = (["catalogId", "databaseName", "tableName"] as const).filter((key) => rest[key] !== undefined);
-    if (named.length > 0) {
-      throw argumentError(name, `give either view or ${named.join(" and ")}, not both: the view names the table`);
-    }
-    Object.assign(inputs, {
-      catalogId: view.catalogId,
-      databaseName: view.databaseName,
-      tableName: view.name,
-      region: rest.region ?? view.region,
-    });
-    if (refreshOnViewChange !== false) {
-      triggers.push(tableDefinition(view).apply((hash) => ({ [DEFINITION_TRIGGER]: hash })));
-    }
-  }
-  if (sources !== undefined) {
-    const fromSources = sourceInputs(name, sources, view);
-    triggers.push(fromSources.triggers);
-    inputs.upstreams = fromSources.upstreams;
-  }
-  if (triggers.length > 1) {
-    inputs.triggers = pulumi.all(triggers).apply((parts) => Object.assign({}, ...parts) as Record<string, unknown>);
-  }
-  return inputs;
-}
-
-/** The role with its external id (when it has one) marked secret, and the rest left readable. */
-function withSecretExternalId(role: pulumi.Input<AssumeRoleArgs>) {
-  const r = pulumi.output(role);
-  return {
-    roleArn: r.roleArn,
-    sessionName: r.sessionName,
-    durationSeconds: r.durationSeconds,
-    externalId: r.apply(({ externalId }) => (externalId === undefined ? undefined : pulumi.secret(externalId))),
-  };
-}
-
-function argumentError(name: string, rule: string): Error {
-  return new Error(`MaterializedViewRefresh "${name}": ${rule}`);
 }

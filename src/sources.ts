@@ -54,11 +54,11 @@ function describe(value: unknown): string {
 }
 
 /**
- * The triggers and upstream runs of a refresh's sources. Refuses, naming the resource and the
- * index, anything that is neither a Glue table nor an upstream refresh.
+ * The triggers and upstream runs of a refresh's sources. Refuses, naming `subject` (the resource, or
+ * a group's member) and the index, anything that is neither a Glue table nor an upstream refresh.
  */
-export function sourceInputs(resourceName: string, sources: unknown, view?: unknown): SourceInputs {
-  const fail = (rule: string) => new Error(`MaterializedViewRefresh "${resourceName}": ${rule}`);
+export function sourceInputs(subject: string, sources: unknown, view?: unknown): SourceInputs {
+  const fail = (rule: string) => new Error(`${subject}: ${rule}`);
   if (!Array.isArray(sources)) {
     throw fail(
       `sources must be an array of Glue tables and MaterializedViewRefresh resources; got ${describe(sources)}`,
