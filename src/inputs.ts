@@ -119,7 +119,7 @@ export interface InputFailure {
 }
 
 /** A rule returns undefined when the value passes, or the rule's wording when it does not. */
-type Rule = (value: unknown) => string | undefined;
+export type Rule = (value: unknown) => string | undefined;
 
 const NAME_RULE =
   "must be a string of 1-255 characters, none of them a control character U+0000-U+001F other than tab, " +
@@ -191,7 +191,8 @@ const upstreams: Rule = (v) =>
     ? undefined
     : `must be a list of upstream runs, each with ${UPSTREAM_FIELDS.join(", ")}`;
 
-const RULES: Record<keyof RefreshInputs, Rule> = {
+/** Each input's rule. */
+export const RULES: Record<keyof RefreshInputs, Rule> = {
   resourceName: (v) => (typeof v === "string" ? undefined : "must be a string"),
   upstreams,
   catalogId: serviceName,
@@ -208,7 +209,23 @@ const RULES: Record<keyof RefreshInputs, Rule> = {
   quiet: boolean,
 };
 
-const REQUIRED: readonly (keyof RefreshInputs)[] = ["databaseName", "tableName"];
+/** A kind of object `check` judges: its properties' rules, those it requires, and how to name it. */
+export interface PropertySet<K extends string> {
+  /** How a message names the object: "MaterializedViewRefresh", say. */
+  readonly of: string;
+  readonly rules: Readonly<Record<K, Rule>>;
+  readonly required: readonly K[];
+  /** Properties the resource class sets, left out of the list of known properties. */
+  readonly internal: readonly K[];
+}
+
+/** The inputs of a MaterializedViewRefresh. */
+export const REFRESH_PROPERTIES: PropertySet<keyof RefreshInputs> = {
+  of: "MaterializedViewRefresh",
+  rules: RULES,
+  required: ["databaseName", "tableName"],
+  internal: ["resourceName", "upstreams"],
+};
 
 /** Properties Pulumi itself adds to a dynamic resource's inputs. */
 const ENGINE_PROPERTIES = new Set(["__provider"]);
@@ -218,20 +235,31 @@ const ENGINE_PROPERTIES = new Set(["__provider"]);
  * Never throws: every problem becomes a failure naming the property, the value and the rule.
  */
 export function validateInputs(news: Record<string, unknown>): InputFailure[] {
+  return validateProperties(news, REFRESH_PROPERTIES);
+}
+
+/**
+ * Checks an object's properties against a set of rules; `path` prefixes each property's name in
+ * failures (`views.daily.` for a group's member).
+ */
+export function validateProperties<K extends string>(
+  news: Record<string, unknown>,
+  set: PropertySet<K>,
+  path = "",
+): InputFailure[] {
   const failures: InputFailure[] = [];
-  for (const property of REQUIRED) {
+  const fail = (property: string, reason: string) =>
+    failures.push({ property: path + property, reason: path + reason });
+  for (const property of set.required) {
     if (news[property] === undefined || news[property] === null) {
-      failures.push({ property, reason: `${property} is required (${RULES[property](undefined)})` });
+      fail(property, `${property} is required (${set.rules[property](undefined)})`);
     }
   }
   for (const [property, value] of Object.entries(news)) {
     if (ENGINE_PROPERTIES.has(property) || value === UNKNOWN) continue;
-    if (!Object.prototype.hasOwnProperty.call(RULES, property)) {
-      const known = Object.keys(RULES).filter((p) => p !== "resourceName" && p !== "upstreams");
-      failures.push({
-        property,
-        reason: `${shorten(property)} is not a property of MaterializedViewRefresh (known: ${known.join(", ")})`,
-      });
+    if (!Object.prototype.hasOwnProperty.call(set.rules, property)) {
+      const known = Object.keys(set.rules).filter((p) => !(set.internal as readonly string[]).includes(p));
+      fail(property, `${shorten(property)} is not a property of ${set.of} (known: ${known.join(", ")})`);
       continue;
     }
     if (value === undefined || value === null) continue;
@@ -247,13 +275,13 @@ export function validateInputs(news: Record<string, unknown>): InputFailure[] {
         const [{ field, reason }] = problems;
         const more =
           problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
-        failures.push({ property, reason: `assumeRole${field ? `.${shorten(field, 40)}` : ""} ${reason}${more}` });
+        fail(property, `assumeRole${field ? `.${shorten(field, 40)}` : ""} ${reason}${more}`);
       }
       continue;
     }
-    const rule = RULES[property as keyof RefreshInputs](value);
+    const rule = set.rules[property as K](value);
     const shown = property === "endpoint" ? withoutCredentials(value) : value;
-    if (rule !== undefined) failures.push({ property, reason: `${property} ${rule}; got ${showValue(shown)}` });
+    if (rule !== undefined) fail(property, `${property} ${rule}; got ${showValue(shown)}`);
   }
   return failures;
 }
