@@ -15,7 +15,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { isThrottlingError } from "@smithy/core/retry";
 import { createHash } from "crypto";
 import { credentialSource, type CredentialSettings, type CredentialSource } from "./credentials";
-import { describeAwsError } from "./errors";
+import { describeAwsError, type CallContext } from "./errors";
 import { AdaptivePacer } from "./pacing";
 import { mayHaveTakenEffect, retrying, type RetryContext } from "./retry";
 import type { Clock } from "./wait";
@@ -56,6 +56,18 @@ export const isActive = (status: RunStatus): boolean => status === "STARTING" ||
 
 export function describeView(view: Pick<ViewRef, "databaseName" | "tableName"> & { catalogId?: string }): string {
   return `view ${view.databaseName}.${view.tableName}` + (view.catalogId ? ` (catalog ${view.catalogId})` : "");
+}
+
+/** What an error message may say about a call: where it went, as whom (never a secret), about which view. */
+function callContext(target: AwsTarget, view?: ViewRef): CallContext {
+  return {
+    region: target.region,
+    endpoint: target.endpoint,
+    profile: target.profile,
+    staticKeys: target.credentials !== undefined,
+    assumedRole: target.roles?.at(-1)?.roleArn,
+    view,
+  };
 }
 
 /**
@@ -227,7 +239,12 @@ export async function startRun(
     } catch (error) {
       if (errorName(error) === "MaterializedViewRefreshTaskRunningException") return { alreadyRunning: true };
       if (mayHaveTakenEffect(error)) uncertainSince ??= sentAt;
-      throw describeAwsError("StartMaterializedViewRefreshTaskRun", describeView(view), error);
+      throw describeAwsError(
+        "StartMaterializedViewRefreshTaskRun",
+        describeView(view),
+        error,
+        callContext(target, view),
+      );
     }
   }, context);
 }
@@ -260,7 +277,12 @@ async function getRunOnce(
     return toRun(out.MaterializedViewRefreshTaskRun, runId);
   } catch (error) {
     if (errorName(error) === "EntityNotFoundException") return undefined;
-    throw describeAwsError("GetMaterializedViewRefreshTaskRun", `run ${runId} of ${describeView(view)}`, error);
+    throw describeAwsError(
+      "GetMaterializedViewRefreshTaskRun",
+      `run ${runId} of ${describeView(view)}`,
+      error,
+      callContext(target, view),
+    );
   }
 }
 
@@ -288,7 +310,7 @@ async function listRunsOnce(target: AwsTarget, view: ViewRef, clock: Clock): Pro
       nextToken = out.NextToken;
     } while (nextToken);
   } catch (error) {
-    throw describeAwsError("ListMaterializedViewRefreshTaskRuns", describeView(view), error);
+    throw describeAwsError("ListMaterializedViewRefreshTaskRuns", describeView(view), error, callContext(target, view));
   }
   return runs;
 }
@@ -332,7 +354,7 @@ async function stopRunOnce(target: AwsTarget, view: ViewRef, clock: Clock): Prom
     const name = errorName(error);
     if (name === "MaterializedViewRefreshTaskStoppingException") return "stopping";
     if (name === "MaterializedViewRefreshTaskNotRunningException") return "notRunning";
-    throw describeAwsError("StopMaterializedViewRefreshTaskRun", describeView(view), error);
+    throw describeAwsError("StopMaterializedViewRefreshTaskRun", describeView(view), error, callContext(target, view));
   }
 }
 
@@ -352,7 +374,7 @@ export function callerIdentity(target: AwsTarget, context: RetryContext): Promis
       if (!out.Account) throw new Error("the response carried no Account");
       return { account: out.Account, arn: out.Arn ?? "" };
     } catch (error) {
-      throw describeAwsError("GetCallerIdentity", "the caller's account", error);
+      throw describeAwsError("GetCallerIdentity", "the caller's account", error, callContext(target));
     }
   }, context);
 }

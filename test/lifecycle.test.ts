@@ -159,7 +159,8 @@ describe("create", () => {
     expect(error).not.toBeInstanceOf(RefreshFailedError);
     expect(error.message).toBe(
       `StartMaterializedViewRefreshTaskRun for view sales.daily_mv (catalog ${ACCOUNT}) failed: AccessDeniedException: ` +
-        "User is not authorized (request id req-1234). The caller needs IAM permission glue:StartMaterializedViewRefreshTaskRun; " +
+        "User is not authorized (request id req-1234). The caller needs IAM permission glue:StartMaterializedViewRefreshTaskRun: " +
+        "grant it to the identity that runs pulumi up (refreshPolicy() returns the policy); " +
         "Lake Formation grants on the view and its source tables may also be the cause",
     );
     expect(error.message).not.toContain("\n");
@@ -200,7 +201,8 @@ describe("create", () => {
       const glue = new StubGlue();
       const error = await rejection((await glue.lifecycle({})).create(inputs));
       expect(error.message).toBe(
-        "region: no AWS region found; set the resource's region, the stack config aws:region, or AWS_REGION",
+        'MaterializedViewRefresh "daily": no AWS region found; set the stack config aws:region ' +
+          "(pulumi config set aws:region us-east-1), the resource's region, or AWS_REGION",
       );
       expect(glueMock.calls()).toHaveLength(0);
     } finally {
