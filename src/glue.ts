@@ -286,33 +286,67 @@ async function getRunOnce(
   }
 }
 
+/** One page of the view's runs. */
+async function listPage(
+  target: AwsTarget,
+  view: ViewRef,
+  clock: Clock,
+  nextToken: string | undefined,
+): Promise<{ runs: RefreshRun[]; nextToken?: string }> {
+  try {
+    const out = await paced(target, clock, () =>
+      glueClient(target, clock).send(
+        new ListMaterializedViewRefreshTaskRunsCommand({
+          CatalogId: view.catalogId,
+          DatabaseName: view.databaseName,
+          TableName: view.tableName,
+          MaxResults: 100,
+          NextToken: nextToken,
+        }),
+      ),
+    );
+    const runs = (out.MaterializedViewRefreshTaskRuns ?? []).map((raw) => toRun(raw, "")).filter((r) => r.runId);
+    return { runs, nextToken: out.NextToken };
+  } catch (error) {
+    throw describeAwsError("ListMaterializedViewRefreshTaskRuns", describeView(view), error, callContext(target, view));
+  }
+}
+
 /** Every run of the view Glue lists, reading every page. */
 async function listRunsOnce(target: AwsTarget, view: ViewRef, clock: Clock): Promise<RefreshRun[]> {
   const runs: RefreshRun[] = [];
   let nextToken: string | undefined;
-  try {
-    do {
-      const out = await paced(target, clock, () =>
-        glueClient(target, clock).send(
-          new ListMaterializedViewRefreshTaskRunsCommand({
-            CatalogId: view.catalogId,
-            DatabaseName: view.databaseName,
-            TableName: view.tableName,
-            MaxResults: 100,
-            NextToken: nextToken,
-          }),
-        ),
-      );
-      for (const raw of out.MaterializedViewRefreshTaskRuns ?? []) {
-        const run = toRun(raw, "");
-        if (run.runId) runs.push(run);
-      }
-      nextToken = out.NextToken;
-    } while (nextToken);
-  } catch (error) {
-    throw describeAwsError("ListMaterializedViewRefreshTaskRuns", describeView(view), error, callContext(target, view));
-  }
+  do {
+    const page = await listPage(target, view, clock, nextToken);
+    runs.push(...page.runs);
+    nextToken = page.nextToken;
+  } while (nextToken);
   return runs;
+}
+
+/**
+ * How long the view's newest successful refresh other than `runId` took (a FULL one when a full
+ * refresh is asked for and there is one), from the first page Glue lists: a predictor of how long
+ * this run takes, which lets polling be sparse until near its end. Undefined when there is none,
+ * or when List fails: it only paces polling, so it is tried once and never fails a deployment.
+ */
+export async function previousRunDuration(
+  target: AwsTarget,
+  view: ViewRef,
+  runId: string,
+  fullRefresh: boolean,
+  clock: Clock,
+): Promise<number | undefined> {
+  let runs: RefreshRun[];
+  try {
+    runs = (await listPage(target, view, clock, undefined)).runs;
+  } catch {
+    return undefined;
+  }
+  const done = runs.filter((r) => r.runId !== runId && r.status === "SUCCEEDED" && r.startTime && r.endTime);
+  const full = done.filter((r) => r.refreshType === "FULL");
+  const last = newest(fullRefresh && full.length > 0 ? full : done);
+  return last ? last.endTime!.getTime() - last.startTime!.getTime() : undefined;
 }
 
 const startedAt = (run: RefreshRun) => run.startTime?.getTime() ?? 0;

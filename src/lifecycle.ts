@@ -11,6 +11,7 @@ import {
   findActiveRun,
   getRun,
   isActive,
+  previousRunDuration,
   sdkDefaultRegion,
   startRun,
   stopRun,
@@ -205,6 +206,8 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     label = "refresh run",
   ) {
     const progress = new ProgressReporter(clock, MINUTE);
+    // The view's previous run predicts this one, so polls can be few until near its end.
+    const expectedMs = await previousRunDuration(target, viewOf(s), run.runId, s.fullRefresh, clock);
     return waitUntil(
       run,
       async () => (await getRun(target, view, run.runId, context)) ?? { ...run, status: "STARTING" as const },
@@ -215,6 +218,8 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
         schedule,
         random,
         signal: context.signal,
+        origin: run.startTime?.getTime(),
+        expectedMs,
         onPoll: (r, elapsed) => {
           if (!progress.due()) return;
           const processed = r.processedBytes ? `, ${formatBytes(r.processedBytes)} processed` : "";

@@ -97,6 +97,42 @@ describe("create", () => {
     );
   });
 
+  describe("polling, paced by the view's previous run", () => {
+    const FIVE_MINUTES = 5 * 60_000;
+    /** A stub whose view last refreshed in five minutes, an hour ago. */
+    function withHistory() {
+      const glue = new StubGlue({ durationMs: FIVE_MINUTES });
+      glue.addRun(FIVE_MINUTES);
+      glue.clock.time += 3_600_000;
+      return glue;
+    }
+    const gets = (glue: StubGlue) => glue.calls().filter((c) => c === "GetMaterializedViewRefreshTaskRun").length;
+
+    it("costs at most 15 Gets for a five-minute run, and notices its end within 5%", async () => {
+      const glue = withHistory();
+      const began = glue.clock.now();
+      const { outs } = await (await glue.lifecycle()).create(inputs);
+      expect(outs).toMatchObject({ status: "SUCCEEDED", runId: glue.runs[1].id });
+      expect(gets(glue)).toBeLessThanOrEqual(15);
+      expect(glue.clock.now() - began - FIVE_MINUTES).toBeLessThanOrEqual(0.05 * FIVE_MINUTES);
+      expect(glue.calls().slice(0, 2)).toEqual([
+        "StartMaterializedViewRefreshTaskRun",
+        "ListMaterializedViewRefreshTaskRuns",
+      ]);
+    });
+
+    it("polls as before when the view has no previous run, or List fails", async () => {
+      const fresh = new StubGlue({ durationMs: FIVE_MINUTES });
+      await (await fresh.lifecycle()).create(inputs);
+      const denied = withHistory();
+      denied.failNext("List", () => accessDenied("not allowed to list"));
+      const { outs } = await (await denied.lifecycle()).create(inputs);
+      expect(outs).toMatchObject({ status: "SUCCEEDED" });
+      expect(gets(fresh)).toBeGreaterThan(2 * 15);
+      expect(gets(denied)).toBe(gets(fresh));
+    });
+  });
+
   it("prints nothing when quiet, and still fails loudly", async () => {
     const glue = new StubGlue({ durationMs: 10 * 60_000 });
     await (await glue.lifecycle()).create({ ...inputs, quiet: true });
