@@ -179,6 +179,20 @@ describe("retrying", () => {
       expect(clock.now() - start).toBeLessThan(60_000);
     });
 
+    it("gives a signature refused as expired (clock skew, which the SDK corrects once) the same few attempts", async () => {
+      const clock = new FakeClock();
+      const skewed = () =>
+        Object.assign(new Error("Signature expired: 20260101T000000Z is now earlier than 20260101T001000Z"), {
+          name: "InvalidSignatureException",
+          $metadata: { httpStatusCode: 400 },
+        });
+      const call = failing(Array.from({ length: 1000 }, skewed));
+      await expect(
+        retrying(call.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 }),
+      ).rejects.toThrow("Check this machine's clock");
+      expect(call.calls()).toBe(FEW_ATTEMPTS.attempts);
+    });
+
     it("keeps transient network errors on the usual rules: a reset connection is retried until it succeeds", async () => {
       const clock = new FakeClock();
       const call = failing(Array.from({ length: 10 }, sdkErrors.connectionReset));
