@@ -58,7 +58,9 @@ describe.each(listExamples())("examples/%s", (name) => {
     const lines: string[] = [];
     const { reports, runs } = await runExample(name, { print: (line) => lines.push(line) });
     const [first, second] = reports;
+    expect(first.programError).toBeUndefined();
     expect(first.steps.filter((s) => !s.ok)).toEqual([]);
+    expect(first.ok).toBe(true);
     const refreshes = first.steps.filter((s) => s.outputs?.runId !== undefined);
     expect(refreshes.length).toBeGreaterThan(0);
     for (const step of refreshes) expect(step.outputs).toMatchObject({ status: "SUCCEEDED" });
