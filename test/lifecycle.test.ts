@@ -210,6 +210,12 @@ describe("create", () => {
     expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
   });
 
+  it("takes a null catalogId, as a view whose catalog is not set gives it, for the caller's account", async () => {
+    const glue = new StubGlue({ durationMs: 1000 });
+    const { outs } = await (await glue.lifecycle()).create({ ...inputs, catalogId: null as unknown as string });
+    expect(outs).toMatchObject({ catalogId: ACCOUNT, status: "SUCCEEDED" });
+  });
+
   it("takes the region from the stack config when the resource has none", async () => {
     const glue = new StubGlue({ durationMs: 1000 });
     const lifecycle = await glue.lifecycle({ "aws:region": "ap-southeast-2" });
