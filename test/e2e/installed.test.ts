@@ -27,12 +27,14 @@ for (const { name, args } of new pulumi.Config().requireObject<{ name: string; a
 }
 `;
 
+const PROGRAM_FILES = {
+  "Pulumi.yaml": readFileSync(path.join(E2E_PROGRAM, "Pulumi.yaml"), "utf8"),
+  "index.ts": PROGRAM,
+};
+
 beforeAll(() => {
   // The same project as the e2e program, so that one stack's state can move between the two.
-  installed = installPacked({
-    "Pulumi.yaml": readFileSync(path.join(E2E_PROGRAM, "Pulumi.yaml"), "utf8"),
-    "index.ts": PROGRAM,
-  });
+  installed = installPacked(PROGRAM_FILES);
 }, 180_000);
 afterAll(() => rmSync(installed.work, { recursive: true, force: true }));
 
@@ -70,10 +72,7 @@ it("refreshes nothing when the stack moves to a copy of the package with a diffe
 describe("installed from a git URL, as README's install section says", () => {
   let fromGit: InstalledProgram;
   beforeAll(() => {
-    fromGit = installFromGit({
-      "Pulumi.yaml": readFileSync(path.join(E2E_PROGRAM, "Pulumi.yaml"), "utf8"),
-      "index.ts": readFileSync(path.join(E2E_PROGRAM, "index.ts"), "utf8"),
-    });
+    fromGit = installFromGit(PROGRAM_FILES);
   }, 300_000);
   afterAll(() => rmSync(fromGit.work, { recursive: true, force: true }));
 
