@@ -92,8 +92,7 @@ export function withDefaults(given: RefreshInputs): RefreshSettings {
   const inputs = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null)) as RefreshInputs;
   return {
     resourceName: inputs.resourceName ?? `${inputs.databaseName}.${inputs.tableName}`,
-    // A `view` whose catalog is not set gives null (an unset attribute of a table): the caller's account.
-    catalogId: inputs.catalogId ?? undefined,
+    catalogId: inputs.catalogId,
     databaseName: inputs.databaseName,
     tableName: inputs.tableName,
     fullRefresh: inputs.fullRefresh ?? DEFAULTS.fullRefresh,
