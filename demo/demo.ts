@@ -9,6 +9,7 @@
 import * as path from "path";
 import { startEmulator, type EmulatedRun } from "pulumi-glue-mv-refresh/emulator";
 import { Engine, type DeploymentReport } from "../harness";
+import { printReport, printRuns } from "./log";
 
 /** Emulated milliseconds per real millisecond: a five-minute refresh takes half a second. */
 const CLOCK_SCALE = 600;
@@ -24,44 +25,6 @@ const ORDER_COLUMNS = [
   { name: "day", type: "date" },
 ];
 const CREDENTIALS = { accessKeyId: "AKIAEMULATORDEMO0001", secretAccessKey: "demo-secret-access-key" };
-
-const SYMBOLS: Record<string, string> = {
-  create: "+",
-  update: "~",
-  replace: "+-",
-  same: " ",
-  delete: "-",
-  refresh: "~",
-  skip: "!",
-};
-
-function printReport(title: string, report: DeploymentReport): void {
-  const seconds = ((report.timing.end - report.timing.start) / 1000).toFixed(1);
-  console.log(`\n=== ${title}`);
-  for (const line of report.hostOutput) {
-    if (line.stream === "stdout") console.log(`    | ${line.text}`);
-  }
-  for (const step of report.steps) {
-    console.log(`  ${SYMBOLS[step.op]} ${step.name}: ${step.op}${step.ok ? "" : " FAILED"}`);
-    if (step.error) console.log(`    error: ${step.error}`);
-    if (step.ok && step.outputs?.runId) {
-      const { runId, status, refreshType } = step.outputs as Record<string, string>;
-      console.log(`    runId=${runId} status=${status} refreshType=${refreshType}`);
-    }
-  }
-  if (report.programError) console.log(`  program error: ${report.programError}`);
-  for (const [name, value] of Object.entries(report.outputs ?? {}))
-    console.log(`  output ${name}: ${JSON.stringify(value)}`);
-  console.log(`  ${report.ok ? "succeeded" : "FAILED"} in ${seconds}s`);
-}
-
-function printRuns(runs: EmulatedRun[]): void {
-  console.log("\n=== Refresh runs Glue (the emulator) saw, oldest first");
-  for (const run of runs) {
-    const error = run.errorMessage ? ` (${run.errorMessage})` : "";
-    console.log(`  ${run.runId}  ${run.status.padEnd(9)} ${run.fullRefresh ? "full" : "auto"}${error}`);
-  }
-}
 
 /** The runs in the order they started, with their emulated start and end from the first one's start. */
 function printRunOrder(title: string, runs: EmulatedRun[]): void {

@@ -1,9 +1,10 @@
 /**
- * The package as users get it: `npm pack`, then installed from the tarball into a fresh program
- * directory next to @pulumi/pulumi and typescript at this repository's versions.
+ * The package as users get it: `npm pack`, then installed from the tarball, or installed from a
+ * git URL, into a fresh program directory next to @pulumi/pulumi and typescript at this
+ * repository's versions.
  */
 import { execFileSync } from "child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 
@@ -26,7 +27,7 @@ export interface InstalledProgram {
   readonly work: string;
   /** The program directory, with node_modules installed from the tarball. */
   readonly dir: string;
-  /** The files `npm pack` put in the tarball. */
+  /** The files of the installed package (for a tarball, those `npm pack` put in it). */
   readonly packed: string[];
 }
 
@@ -36,6 +37,24 @@ export function installPacked(files: Record<string, string>): InstalledProgram {
   const [pack] = JSON.parse(
     execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }),
   ) as PackResult[];
+  const dir = installProgram(work, `file:${path.join(work, pack.filename)}`, files);
+  return { work, dir, packed: pack.files.map((f) => f.path) };
+}
+
+/**
+ * Installs this repository's committed HEAD from a git URL, as `npm install git+…` does from a
+ * hosted repository: npm clones it, installs its dependencies and builds it with `prepare`.
+ */
+export function installFromGit(files: Record<string, string>): InstalledProgram {
+  const work = mkdtempSync(path.join(tmpdir(), "mv-refresh-git-"));
+  const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  const dir = installProgram(work, `git+file://${root}#${head}`, files);
+  const installed = path.join(dir, "node_modules", "pulumi-glue-mv-refresh");
+  return { work, dir, packed: listFiles(installed).map((f) => path.relative(installed, f)) };
+}
+
+/** A new program in `work`/program that depends on the package as `spec`, made of `files`. */
+function installProgram(work: string, spec: string, files: Record<string, string>): string {
   const dir = path.join(work, "program");
   mkdirSync(dir);
   writeFileSync(
@@ -44,7 +63,7 @@ export function installPacked(files: Record<string, string>): InstalledProgram {
       name: "a-pulumi-program",
       private: true,
       dependencies: {
-        "pulumi-glue-mv-refresh": `file:${path.join(work, pack.filename)}`,
+        "pulumi-glue-mv-refresh": spec,
         "@pulumi/pulumi": versionOf("@pulumi/pulumi"),
       },
       devDependencies: { typescript: versionOf("typescript"), "@types/node": versionOf("@types/node") },
@@ -52,5 +71,14 @@ export function installPacked(files: Record<string, string>): InstalledProgram {
   );
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
   execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir });
-  return { work, dir, packed: pack.files.map((f) => f.path) };
+  return dir;
+}
+
+/** Every file under `dir`, node_modules left out. */
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : listFiles(full);
+    return [full];
+  });
 }

@@ -15,7 +15,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { isThrottlingError } from "@smithy/core/retry";
 import { createHash } from "crypto";
 import { credentialSource, type CredentialSettings, type CredentialSource } from "./credentials";
-import { describeAwsError } from "./errors";
+import { describeAwsError, type CallContext } from "./errors";
 import { AdaptivePacer } from "./pacing";
 import { mayHaveTakenEffect, retrying, type RetryContext } from "./retry";
 import type { Clock } from "./wait";
@@ -56,6 +56,18 @@ export const isActive = (status: RunStatus): boolean => status === "STARTING" ||
 
 export function describeView(view: Pick<ViewRef, "databaseName" | "tableName"> & { catalogId?: string }): string {
   return `view ${view.databaseName}.${view.tableName}` + (view.catalogId ? ` (catalog ${view.catalogId})` : "");
+}
+
+/** What an error message may say about a call: where it went, as whom (never a secret), about which view. */
+function callContext(target: AwsTarget, view?: ViewRef): CallContext {
+  return {
+    region: target.region,
+    endpoint: target.endpoint,
+    profile: target.profile,
+    staticKeys: target.credentials !== undefined,
+    assumedRole: target.roles?.at(-1)?.roleArn,
+    view,
+  };
 }
 
 /**
@@ -227,7 +239,12 @@ export async function startRun(
     } catch (error) {
       if (errorName(error) === "MaterializedViewRefreshTaskRunningException") return { alreadyRunning: true };
       if (mayHaveTakenEffect(error)) uncertainSince ??= sentAt;
-      throw describeAwsError("StartMaterializedViewRefreshTaskRun", describeView(view), error);
+      throw describeAwsError(
+        "StartMaterializedViewRefreshTaskRun",
+        describeView(view),
+        error,
+        callContext(target, view),
+      );
     }
   }, context);
 }
@@ -260,7 +277,38 @@ async function getRunOnce(
     return toRun(out.MaterializedViewRefreshTaskRun, runId);
   } catch (error) {
     if (errorName(error) === "EntityNotFoundException") return undefined;
-    throw describeAwsError("GetMaterializedViewRefreshTaskRun", `run ${runId} of ${describeView(view)}`, error);
+    throw describeAwsError(
+      "GetMaterializedViewRefreshTaskRun",
+      `run ${runId} of ${describeView(view)}`,
+      error,
+      callContext(target, view),
+    );
+  }
+}
+
+/** One page of the view's runs. */
+async function listPage(
+  target: AwsTarget,
+  view: ViewRef,
+  clock: Clock,
+  nextToken: string | undefined,
+): Promise<{ runs: RefreshRun[]; nextToken?: string }> {
+  try {
+    const out = await paced(target, clock, () =>
+      glueClient(target, clock).send(
+        new ListMaterializedViewRefreshTaskRunsCommand({
+          CatalogId: view.catalogId,
+          DatabaseName: view.databaseName,
+          TableName: view.tableName,
+          MaxResults: 100,
+          NextToken: nextToken,
+        }),
+      ),
+    );
+    const runs = (out.MaterializedViewRefreshTaskRuns ?? []).map((raw) => toRun(raw, "")).filter((r) => r.runId);
+    return { runs, nextToken: out.NextToken };
+  } catch (error) {
+    throw describeAwsError("ListMaterializedViewRefreshTaskRuns", describeView(view), error, callContext(target, view));
   }
 }
 
@@ -268,29 +316,37 @@ async function getRunOnce(
 async function listRunsOnce(target: AwsTarget, view: ViewRef, clock: Clock): Promise<RefreshRun[]> {
   const runs: RefreshRun[] = [];
   let nextToken: string | undefined;
-  try {
-    do {
-      const out = await paced(target, clock, () =>
-        glueClient(target, clock).send(
-          new ListMaterializedViewRefreshTaskRunsCommand({
-            CatalogId: view.catalogId,
-            DatabaseName: view.databaseName,
-            TableName: view.tableName,
-            MaxResults: 100,
-            NextToken: nextToken,
-          }),
-        ),
-      );
-      for (const raw of out.MaterializedViewRefreshTaskRuns ?? []) {
-        const run = toRun(raw, "");
-        if (run.runId) runs.push(run);
-      }
-      nextToken = out.NextToken;
-    } while (nextToken);
-  } catch (error) {
-    throw describeAwsError("ListMaterializedViewRefreshTaskRuns", describeView(view), error);
-  }
+  do {
+    const page = await listPage(target, view, clock, nextToken);
+    runs.push(...page.runs);
+    nextToken = page.nextToken;
+  } while (nextToken);
   return runs;
+}
+
+/**
+ * How long the view's newest successful refresh other than `runId` took (a FULL one when a full
+ * refresh is asked for and there is one), from the first page Glue lists: a predictor of how long
+ * this run takes, which lets polling be sparse until near its end. Undefined when there is none,
+ * or when List fails: it only paces polling, so it is tried once and never fails a deployment.
+ */
+export async function previousRunDuration(
+  target: AwsTarget,
+  view: ViewRef,
+  runId: string,
+  fullRefresh: boolean,
+  clock: Clock,
+): Promise<number | undefined> {
+  let runs: RefreshRun[];
+  try {
+    runs = (await listPage(target, view, clock, undefined)).runs;
+  } catch {
+    return undefined;
+  }
+  const done = runs.filter((r) => r.runId !== runId && r.status === "SUCCEEDED" && r.startTime && r.endTime);
+  const full = done.filter((r) => r.refreshType === "FULL");
+  const last = newest(fullRefresh && full.length > 0 ? full : done);
+  return last ? last.endTime!.getTime() - last.startTime!.getTime() : undefined;
 }
 
 const startedAt = (run: RefreshRun) => run.startTime?.getTime() ?? 0;
@@ -332,7 +388,7 @@ async function stopRunOnce(target: AwsTarget, view: ViewRef, clock: Clock): Prom
     const name = errorName(error);
     if (name === "MaterializedViewRefreshTaskStoppingException") return "stopping";
     if (name === "MaterializedViewRefreshTaskNotRunningException") return "notRunning";
-    throw describeAwsError("StopMaterializedViewRefreshTaskRun", describeView(view), error);
+    throw describeAwsError("StopMaterializedViewRefreshTaskRun", describeView(view), error, callContext(target, view));
   }
 }
 
@@ -352,7 +408,7 @@ export function callerIdentity(target: AwsTarget, context: RetryContext): Promis
       if (!out.Account) throw new Error("the response carried no Account");
       return { account: out.Account, arn: out.Arn ?? "" };
     } catch (error) {
-      throw describeAwsError("GetCallerIdentity", "the caller's account", error);
+      throw describeAwsError("GetCallerIdentity", "the caller's account", error, callContext(target));
     }
   }, context);
 }

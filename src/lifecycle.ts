@@ -5,12 +5,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { readStackConfig, type StackAwsConfig } from "./aws-config";
 import { planChange } from "./diff";
-import { isExpiredCredentials, RefreshFailedError } from "./errors";
+import { isExpiredCredentials, RefreshFailedError, type AwsCallError } from "./errors";
 import {
   callerIdentity,
   findActiveRun,
   getRun,
   isActive,
+  previousRunDuration,
   sdkDefaultRegion,
   startRun,
   stopRun,
@@ -126,11 +127,12 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     return region;
   }
 
-  async function resolveRegion(settings: { region?: string }): Promise<string> {
+  async function resolveRegion(settings: { region?: string; resourceName: string }): Promise<string> {
     const region = settings.region ?? stack.region ?? (await sdkRegion());
     if (!region) {
       throw new Error(
-        "region: no AWS region found; set the resource's region, the stack config aws:region, or AWS_REGION",
+        `MaterializedViewRefresh "${settings.resourceName}": no AWS region found; set the stack config aws:region ` +
+          "(pulumi config set aws:region us-east-1), the resource's region, or AWS_REGION",
       );
     }
     return region;
@@ -204,6 +206,8 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     label = "refresh run",
   ) {
     const progress = new ProgressReporter(clock, MINUTE);
+    // The view's previous run predicts this one, so polls can be few until near its end.
+    const expectedMs = await previousRunDuration(target, viewOf(s), run.runId, s.fullRefresh, clock);
     return waitUntil(
       run,
       async () => (await getRun(target, view, run.runId, context)) ?? { ...run, status: "STARTING" as const },
@@ -214,6 +218,8 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
         schedule,
         random,
         signal: context.signal,
+        origin: run.startTime?.getTime(),
+        expectedMs,
         onPoll: (r, elapsed) => {
           if (!progress.due()) return;
           const processed = r.processedBytes ? `, ${formatBytes(r.processedBytes)} processed` : "";
@@ -355,7 +361,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     } catch (error) {
       const why = isExpiredCredentials(error)
         ? `the AWS credentials expired while waiting for refresh run ${run.runId}, which goes on in Glue; ` +
-          `the next deployment waits for it again (${(error as Error).message}). These credentials cannot be ` +
+          `the next deployment waits for it again (${(error as AwsCallError).summary}). These credentials cannot be ` +
           "renewed (static session keys): let the provider assume a role, which it renews before it expires " +
           "(aws:assumeRoles in the stack config, or the resource's assumeRole), or give the pipeline a session " +
           `that outlasts the refresh (up to timeoutMinutes, ${s.timeoutMinutes})`

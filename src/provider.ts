@@ -12,22 +12,31 @@ import type { RefreshLifecycle } from "./lifecycle";
 import type { RefreshInputs } from "./inputs";
 import type { RefreshState } from "./state";
 
-/** The package's deploy-time entry point, resolved from the Pulumi program's directory. */
+/**
+ * The deploy-time lifecycle, from the package installed in the Pulumi program's directory. It is
+ * internal, so not in the package's exports: it is loaded by path, beside the package's main entry
+ * as the provider host resolves it, which works both when this object is a reference to the
+ * installed package and when its methods are serialized as they are.
+ */
 function lifecycle(): RefreshLifecycle {
-  const entry = "pulumi-glue-mv-refresh/lifecycle";
+  const name = "pulumi-glue-mv-refresh";
+  let main: string;
   try {
     // By name, not by path: the provider host resolves it from the program's node_modules.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require(entry) as typeof import("./lifecycle")).lifecycle;
+    main = require.resolve(name);
   } catch (error) {
-    const { code, message } = error as { code?: string; message?: string };
-    if (code !== "MODULE_NOT_FOUND" || !message?.includes(`'${entry}'`)) throw error;
+    const { code } = error as { code?: string };
+    if (code !== "MODULE_NOT_FOUND") throw error;
     throw new Error(
-      `MaterializedViewRefresh: cannot load ${entry} from ${process.cwd()}; ` +
-        "install pulumi-glue-mv-refresh in the Pulumi program's directory (npm install pulumi-glue-mv-refresh)",
+      `MaterializedViewRefresh: cannot load ${name} from ${process.cwd()}; ` +
+        `install it in the Pulumi program's directory (npm install ${name})`,
       { cause: error },
     );
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const path = require("path") as typeof import("path");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(path.dirname(main), "lifecycle.js")) as typeof import("./lifecycle")).lifecycle;
 }
 
 const refreshProvider: pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState> = {

@@ -1,7 +1,9 @@
 /**
  * Retrying AWS calls until the resource's deadline instead of the SDK's three attempts: which
  * failures deserve another attempt (smithy's classification plus Glue's own transient errors),
- * full-jitter backoff on injected time, never sleeping past the deadline.
+ * full-jitter backoff on injected time, never sleeping past the deadline. An endpoint that cannot
+ * be reached at all gets a few attempts, not an hour: a typo in a region or an endpoint must fail
+ * the deployment in seconds.
  */
 import { isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
 import { AwsCallError } from "./errors";
@@ -16,8 +18,19 @@ const GLUE_TRANSIENT = new Set([
   "ServiceUnavailableException",
 ]);
 
-/** Failures that say the request never reached the service, so it cannot have taken effect. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+/**
+ * Failures that say the request never reached the service, so it cannot have taken effect, and
+ * that the endpoint cannot be reached: a name that does not resolve, a refused connection, no
+ * route. Smithy counts them transient, and a blip deserves another try, but not until the timeout.
+ */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * How long an unreachable endpoint (or a request signed with a clock too far off, which the SDK
+ * corrects once) is retried: at most this many attempts, none started past the window that began
+ * with the first of them.
+ */
+export const FEW_ATTEMPTS = { attempts: 3, windowMs: 20_000 } as const;
 
 interface ErrorShape {
   name?: string;
@@ -49,7 +62,17 @@ export function mayHaveTakenEffect(error: unknown): boolean {
   if (!isRetryable(error)) return false;
   if (e.name === "ResourceNumberLimitExceededException") return false;
   if (isThrottlingError(e as Parameters<typeof isThrottlingError>[0]) || e.name === "ThrottlingException") return false;
-  return !NOT_SENT.has(e.code ?? "");
+  return !UNREACHABLE.has(e.code ?? "");
+}
+
+/**
+ * Whether another attempt is worth only a few tries: the endpoint cannot be reached, or the
+ * signature was refused as expired (clock skew, which the SDK corrects on the next attempt).
+ */
+export function deservesFewAttempts(error: unknown): boolean {
+  const e = sdkError(error);
+  if (UNREACHABLE.has(e.code ?? "")) return true;
+  return e.name === "InvalidSignatureException" && /Signature expired/i.test(e.message ?? "");
 }
 
 /** Backoff bounds: the SDK's own for throttling (1 s base, 20 s cap). */
@@ -75,27 +98,33 @@ export interface RetryContext {
  */
 export async function retrying<T>(attempt: (n: number) => Promise<T>, context: RetryContext): Promise<T> {
   const { clock, deadline, signal } = context;
+  const began = clock.now();
+  let few = 0;
+  let fewSince = 0;
   for (let n = 1; ; n++) {
+    const attemptStart = clock.now();
     try {
       return await attempt(n);
     } catch (error) {
       if (!isRetryable(error) || signal?.aborted) throw error;
+      if (deservesFewAttempts(error)) {
+        if (few++ === 0) fewSince = attemptStart;
+        if (few >= FEW_ATTEMPTS.attempts || clock.now() - fewSince >= FEW_ATTEMPTS.windowMs)
+          throw gaveUp(error, n, `tried ${n} times in ${seconds(clock.now() - began)}`);
+      } else {
+        few = 0;
+      }
       const remaining = deadline - clock.now();
-      if (remaining <= 0) throw gaveUp(error, n);
+      if (remaining <= 0) throw gaveUp(error, n, `gave up after ${n} attempts at the timeout (timeoutMinutes)`);
       await clock.sleep(Math.min(backoffDelay(n, context.random), remaining), signal);
       if (signal?.aborted) throw error;
     }
   }
 }
 
-function gaveUp(error: unknown, attempts: number): unknown {
+const seconds = (ms: number) => `${Math.round(ms / 1000)}s`;
+
+function gaveUp(error: unknown, attempts: number, description: string): unknown {
   if (!(error instanceof AwsCallError) || attempts === 1) return error;
-  return new AwsCallError(
-    `${error.message}; gave up after ${attempts} attempts at the timeout (timeoutMinutes)`,
-    error.errorName,
-    error.operation,
-    error.requestId,
-    error.httpStatus,
-    { cause: error.cause },
-  );
+  return error.afterAttempts(description);
 }

@@ -124,7 +124,7 @@ describe("the credential chain", () => {
     expect(error).toBeInstanceOf(AwsCallError);
     expect(isExpiredCredentials(error)).toBe(true);
     expect((error as Error).message).toMatch(
-      /^GetMaterializedViewRefreshTaskRun for run run of view sales\.daily_mv \(catalog 123456789012\) failed: ExpiredTokenException: The security token included in the request is expired \(request id [0-9a-f-]+\)$/,
+      /^GetMaterializedViewRefreshTaskRun for run run of view sales\.daily_mv \(catalog 123456789012\) failed: ExpiredTokenException: The security token included in the request is expired \(request id [0-9a-f-]+\)\. The session token of the stack config aws:accessKey and aws:secretKey has expired: renew the temporary credentials/,
     );
     expect(emulator.requests.filter((r) => r.errorType === "ExpiredTokenException")).toHaveLength(1);
   });

@@ -97,6 +97,42 @@ describe("create", () => {
     );
   });
 
+  describe("polling, paced by the view's previous run", () => {
+    const FIVE_MINUTES = 5 * 60_000;
+    /** A stub whose view last refreshed in five minutes, an hour ago. */
+    function withHistory() {
+      const glue = new StubGlue({ durationMs: FIVE_MINUTES });
+      glue.addRun(FIVE_MINUTES);
+      glue.clock.time += 3_600_000;
+      return glue;
+    }
+    const gets = (glue: StubGlue) => glue.calls().filter((c) => c === "GetMaterializedViewRefreshTaskRun").length;
+
+    it("costs at most 15 Gets for a five-minute run, and notices its end within 5%", async () => {
+      const glue = withHistory();
+      const began = glue.clock.now();
+      const { outs } = await (await glue.lifecycle()).create(inputs);
+      expect(outs).toMatchObject({ status: "SUCCEEDED", runId: glue.runs[1].id });
+      expect(gets(glue)).toBeLessThanOrEqual(15);
+      expect(glue.clock.now() - began - FIVE_MINUTES).toBeLessThanOrEqual(0.05 * FIVE_MINUTES);
+      expect(glue.calls().slice(0, 2)).toEqual([
+        "StartMaterializedViewRefreshTaskRun",
+        "ListMaterializedViewRefreshTaskRuns",
+      ]);
+    });
+
+    it("polls as before when the view has no previous run, or List fails", async () => {
+      const fresh = new StubGlue({ durationMs: FIVE_MINUTES });
+      await (await fresh.lifecycle()).create(inputs);
+      const denied = withHistory();
+      denied.failNext("List", () => accessDenied("not allowed to list"));
+      const { outs } = await (await denied.lifecycle()).create(inputs);
+      expect(outs).toMatchObject({ status: "SUCCEEDED" });
+      expect(gets(fresh)).toBeGreaterThan(2 * 15);
+      expect(gets(denied)).toBe(gets(fresh));
+    });
+  });
+
   it("prints nothing when quiet, and still fails loudly", async () => {
     const glue = new StubGlue({ durationMs: 10 * 60_000 });
     await (await glue.lifecycle()).create({ ...inputs, quiet: true });
@@ -159,7 +195,8 @@ describe("create", () => {
     expect(error).not.toBeInstanceOf(RefreshFailedError);
     expect(error.message).toBe(
       `StartMaterializedViewRefreshTaskRun for view sales.daily_mv (catalog ${ACCOUNT}) failed: AccessDeniedException: ` +
-        "User is not authorized (request id req-1234). The caller needs IAM permission glue:StartMaterializedViewRefreshTaskRun; " +
+        "User is not authorized (request id req-1234). The caller needs IAM permission glue:StartMaterializedViewRefreshTaskRun: " +
+        "grant it to the identity that runs pulumi up (refreshPolicy() returns the policy); " +
         "Lake Formation grants on the view and its source tables may also be the cause",
     );
     expect(error.message).not.toContain("\n");
@@ -171,6 +208,12 @@ describe("create", () => {
     await lifecycle.create(inputs);
     await lifecycle.create({ ...inputs, tableName: "weekly_mv" });
     expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
+  });
+
+  it("takes a null catalogId, as a view whose catalog is not set gives it, for the caller's account", async () => {
+    const glue = new StubGlue({ durationMs: 1000 });
+    const { outs } = await (await glue.lifecycle()).create({ ...inputs, catalogId: null as unknown as string });
+    expect(outs).toMatchObject({ catalogId: ACCOUNT, status: "SUCCEEDED" });
   });
 
   it("takes the region from the stack config when the resource has none", async () => {
@@ -200,7 +243,8 @@ describe("create", () => {
       const glue = new StubGlue();
       const error = await rejection((await glue.lifecycle({})).create(inputs));
       expect(error.message).toBe(
-        "region: no AWS region found; set the resource's region, the stack config aws:region, or AWS_REGION",
+        'MaterializedViewRefresh "daily": no AWS region found; set the stack config aws:region ' +
+          "(pulumi config set aws:region us-east-1), the resource's region, or AWS_REGION",
       );
       expect(glueMock.calls()).toHaveLength(0);
     } finally {

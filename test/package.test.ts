@@ -2,7 +2,7 @@
  * The package as users get it: `npm pack`, installed from the tarball into a fresh program.
  */
 import { execFileSync } from "child_process";
-import { rmSync, writeFileSync } from "fs";
+import { readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { installPacked, type InstalledProgram } from "../harness/packaging";
 import { SECRET, serializeIn } from "./support/serialize";
@@ -62,14 +62,55 @@ beforeAll(() => {
 
 afterAll(() => rmSync(program.work, { recursive: true, force: true }));
 
-it("ships compiled JavaScript, type declarations and the README, nothing else", () => {
+it("ships compiled JavaScript, declarations, source maps with their sources, the licence and the docs", () => {
   const { packed } = program;
-  expect(packed).toContain("dist/index.js");
-  expect(packed).toContain("dist/index.d.ts");
-  expect(packed).toContain("dist/provider.js");
-  expect(packed).toContain("dist/lifecycle.js");
-  expect(packed).toContain("README.md");
-  expect(packed.filter((f) => !/^dist\/.*\.(js|d\.ts)$/.test(f)).sort()).toEqual(["README.md", "package.json"]);
+  for (const file of [
+    "dist/index.js",
+    "dist/index.d.ts",
+    "dist/provider.js",
+    "dist/lifecycle.js",
+    "LICENSE",
+    "README.md",
+  ])
+    expect(packed).toContain(file);
+  expect(readFileSync(path.join(program.dir, "node_modules", "pulumi-glue-mv-refresh", "LICENSE"), "utf8")).toContain(
+    "Apache License\n                           Version 2.0",
+  );
+  const other = packed.filter((f) => !/^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|src\/.*\.ts)$/.test(f));
+  expect(other.sort()).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "package.json"]);
+});
+
+it("ships the source of every source map it references", () => {
+  const installed = path.join(program.dir, "node_modules", "pulumi-glue-mv-refresh");
+  const referencing = program.packed.filter((f) => /\.(js|d\.ts)$/.test(f));
+  expect(referencing.length).toBeGreaterThan(20);
+  for (const file of referencing) {
+    const map = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(path.join(installed, file), "utf8"))?.[1];
+    expect({ file, map }).toEqual({ file, map: expect.any(String) });
+    const mapFile = path.join(path.dirname(path.join(installed, file)), map!);
+    expect(program.packed).toContain(path.relative(installed, mapFile));
+    for (const source of (JSON.parse(readFileSync(mapFile, "utf8")) as { sources: string[] }).sources)
+      expect(program.packed).toContain(path.relative(installed, path.join(path.dirname(mapFile), source)));
+  }
+});
+
+it("keeps internal modules unexported, and the emulator off the deploy-time path", () => {
+  const script = `
+    const provider = require("pulumi-glue-mv-refresh/provider");
+    require("pulumi-glue-mv-refresh");
+    provider.check({}, { resourceName: "r", databaseName: "sales", tableName: "daily_mv" }).then((result) => {
+      let internal;
+      try { require("pulumi-glue-mv-refresh/lifecycle"); } catch (error) { internal = error.code; }
+      const loaded = Object.keys(require.cache).filter((f) => /pulumi-glue-mv-refresh.dist.emulator/.test(f));
+      console.log(JSON.stringify({ failures: result.failures, internal, loaded }));
+    });
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: program.dir, encoding: "utf8" })) as {
+    failures: unknown[];
+    internal: string;
+    loaded: string[];
+  };
+  expect(out).toEqual({ failures: [], internal: "ERR_PACKAGE_PATH_NOT_EXPORTED", loaded: [] });
 });
 
 it("type-checks a strict TypeScript program against the published declarations", () => {

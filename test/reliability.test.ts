@@ -27,7 +27,7 @@ describe("retries", () => {
   it.each([
     ["throttling", sdkErrors.throttling],
     ["5xx", sdkErrors.serverError],
-    ["dropped connections before sending", sdkErrors.connectionRefused],
+    ["dropped connections", sdkErrors.connectionReset],
     ["ResourceNumberLimitExceededException", sdkErrors.limitExceeded],
   ])("retries Start through %s well past three attempts", async (_what, error) => {
     const glue = new StubGlue({ durationMs: 60_000 });

@@ -1,5 +1,5 @@
 import { describeAwsError } from "../src/errors";
-import { BACKOFF, backoffDelay, isRetryable, mayHaveTakenEffect, retrying } from "../src/retry";
+import { BACKOFF, backoffDelay, FEW_ATTEMPTS, isRetryable, mayHaveTakenEffect, retrying } from "../src/retry";
 import { FakeClock } from "./support/fake-clock";
 import { sdkErrors } from "./support/glue-stub";
 
@@ -126,5 +126,94 @@ describe("retrying", () => {
       retrying(attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1, signal: controller.signal }),
     ).rejects.toThrow("InternalServiceException");
     expect(call.calls()).toBe(3);
+  });
+
+  describe("an endpoint that cannot be reached", () => {
+    const notFound = () =>
+      Object.assign(new Error("getaddrinfo ENOTFOUND glue.us-est-1.amazonaws.com"), {
+        code: "ENOTFOUND",
+        hostname: "glue.us-est-1.amazonaws.com",
+      });
+    const closedPort = () =>
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
+        code: "ECONNREFUSED",
+        address: "127.0.0.1",
+        port: 9,
+      });
+
+    it.each([
+      ["a host that does not resolve", notFound],
+      ["a closed port", closedPort],
+      ["no route", () => Object.assign(new Error("connect EHOSTUNREACH"), { code: "EHOSTUNREACH" })],
+    ])("fails %s within a minute, after a few attempts, not at the timeout", async (_what, error) => {
+      const clock = new FakeClock();
+      const start = clock.now();
+      const call = failing(Array.from({ length: 1000 }, error));
+      const failure = await retrying(call.attempt, { clock, deadline: start + 3_600_000, random: () => 1 }).catch(
+        (e: Error) => e,
+      );
+      expect(call.calls()).toBe(FEW_ATTEMPTS.attempts);
+      expect(clock.now() - start).toBeLessThan(60_000);
+      expect((failure as Error).message).toContain(`; tried ${FEW_ATTEMPTS.attempts} times in 3s`);
+    });
+
+    it("survives a blip: a refused connection followed by an answer", async () => {
+      const clock = new FakeClock();
+      const call = failing([closedPort(), closedPort()]);
+      await expect(retrying(call.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 })).resolves.toBe(
+        "ok",
+      );
+    });
+
+    it("starts no attempt past its window, however many are left", async () => {
+      const clock = new FakeClock();
+      const start = clock.now();
+      // Each attempt takes 15 s to fail, as a resolver that times out would.
+      const attempt = async () => {
+        clock.time += 15_000;
+        throw describeAwsError("GetCallerIdentity", "x", notFound());
+      };
+      await expect(retrying(attempt, { clock, deadline: start + 3_600_000, random: () => 1 })).rejects.toThrow(
+        "tried 2 times in 31s",
+      );
+      expect(clock.now() - start).toBeLessThan(60_000);
+    });
+
+    it("gives a signature refused as expired (clock skew, which the SDK corrects once) the same few attempts", async () => {
+      const clock = new FakeClock();
+      const skewed = () =>
+        Object.assign(new Error("Signature expired: 20260101T000000Z is now earlier than 20260101T001000Z"), {
+          name: "InvalidSignatureException",
+          $metadata: { httpStatusCode: 400 },
+        });
+      const call = failing(Array.from({ length: 1000 }, skewed));
+      await expect(
+        retrying(call.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 }),
+      ).rejects.toThrow("Check this machine's clock");
+      expect(call.calls()).toBe(FEW_ATTEMPTS.attempts);
+    });
+
+    it("keeps transient network errors on the usual rules: a reset connection is retried until it succeeds", async () => {
+      const clock = new FakeClock();
+      const call = failing(Array.from({ length: 10 }, sdkErrors.connectionReset));
+      await expect(retrying(call.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 })).resolves.toBe(
+        "ok",
+      );
+      expect(call.calls()).toBe(11);
+    });
+  });
+
+  it.each([
+    ["unrecognised keys", "UnrecognizedClientException", "The security token included in the request is invalid."],
+    ["a wrong secret", "InvalidSignatureException", "The request signature we calculated does not match"],
+    ["an expired session token", "ExpiredTokenException", "The security token included in the request is expired"],
+    ["missing credentials", "CredentialsProviderError", "Could not load credentials from any providers"],
+  ])("fails at once on %s", async (_what, name, message) => {
+    const clock = new FakeClock();
+    const call = failing([Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } })]);
+    await expect(retrying(call.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 })).rejects.toThrow(
+      name,
+    );
+    expect(call.calls()).toBe(1);
   });
 });

@@ -10,7 +10,7 @@ import {
 } from "../src/wait";
 import { FakeClock } from "./support/fake-clock";
 
-const schedule = { minDelayMs: 2_000, maxDelayMs: 60_000, elapsedFraction: 0.04 };
+const schedule = DEFAULT_SCHEDULE;
 const noJitter = () => 1;
 
 describe("nextDelay", () => {
@@ -26,6 +26,30 @@ describe("nextDelay", () => {
   it("jitters downwards only, and never below the minimum", () => {
     expect(nextDelay(500_000, schedule, () => 0)).toBe(15_000);
     expect(nextDelay(0, schedule, () => 0)).toBe(2_000);
+  });
+});
+
+describe("nextDelay with an expected duration", () => {
+  const expected = 5 * 60_000;
+
+  it("grows fast before the approach, to notice an early end only", () => {
+    expect(nextDelay(0, schedule, noJitter, expected)).toBe(2_000);
+    expect(nextDelay(6_000, schedule, noJitter, expected)).toBe(12_000);
+    expect(nextDelay(54_000, schedule, noJitter, expected)).toBe(60_000);
+  });
+
+  it("lands on the approach instead of jumping past it", () => {
+    expect(nextDelay(250_000, schedule, noJitter, expected)).toBe(20_000);
+  });
+
+  it("polls within the elapsed fraction from the approach on", () => {
+    expect(nextDelay(270_000, schedule, noJitter, expected)).toBe(10_800);
+  });
+
+  it("lets the pause of a long run grow past the usual cap, in proportion to it", () => {
+    const hours8 = 8 * 3_600_000;
+    expect(nextDelay(3_600_000, schedule, noJitter, hours8)).toBe(hours8 / 16);
+    expect(nextDelay(0.95 * hours8, schedule, noJitter, hours8)).toBe(Math.round(0.04 * 0.95 * hours8));
   });
 });
 
@@ -88,6 +112,76 @@ describe("waitUntil", () => {
       expect(run.polls()).toBeLessThanOrEqual(Math.ceil(atMinimum + growing + capped));
     },
   );
+
+  describe("with the duration a previous run took", () => {
+    /** Waits for a run of `durationMs` expected to take `expectedMs`; the polls and how late the end was seen. */
+    async function waitFor(durationMs: number, expectedMs: number, random: () => number) {
+      const clock = new FakeClock();
+      const run = runEndingAt(clock, durationMs);
+      await waitUntil("running", run.poll, (v) => v === "done", {
+        clock,
+        deadline: clock.now() + 10 * durationMs,
+        random,
+        expectedMs,
+      });
+      return { polls: run.polls(), lag: clock.now() - run.end };
+    }
+
+    /** Seeded jitter, so that every draw of it is tried the same way on each run. */
+    const seeded = (seed: number) => () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+
+    it.each([
+      ["5 minutes", 15, 5 * 60_000],
+      ["30 minutes", 30, 30 * 60_000],
+      ["8 hours", 50, 8 * 3_600_000],
+    ])("a run of %s costs at most %i Gets and is noticed within 5%% of it", async (_what, budget, duration) => {
+      for (let seed = 1; seed <= 50; seed++) {
+        const { polls, lag } = await waitFor(duration, duration, seeded(seed));
+        expect(polls).toBeLessThanOrEqual(budget);
+        expect(lag).toBeLessThanOrEqual(0.05 * duration);
+      }
+    });
+
+    it("costs far fewer Gets than polling without the prediction", async () => {
+      const clock = new FakeClock();
+      const run = runEndingAt(clock, 5 * 60_000);
+      await waitUntil("running", run.poll, (v) => v === "done", {
+        clock,
+        deadline: clock.now() + 3_600_000,
+        random: noJitter,
+      });
+      const predicted = await waitFor(5 * 60_000, 5 * 60_000, noJitter);
+      expect(run.polls()).toBeGreaterThan(3 * predicted.polls);
+    });
+
+    it("still notices a run that ends long before it was expected to, within its elapsed time", async () => {
+      const { lag } = await waitFor(60_000, 8 * 3_600_000, noJitter);
+      expect(lag).toBeLessThanOrEqual(2 * 60_000);
+    });
+
+    it("notices a run that takes longer than expected within 5% of its duration", async () => {
+      const { lag } = await waitFor(2 * 3_600_000, 3_600_000, Math.random);
+      expect(lag).toBeLessThanOrEqual(0.05 * 2 * 3_600_000);
+    });
+
+    it("counts from the run's start when it began before the wait", async () => {
+      const clock = new FakeClock();
+      await waitUntil(
+        "running",
+        async () => "done",
+        (v) => v === "done",
+        {
+          clock,
+          deadline: clock.now() + 3_600_000,
+          random: noJitter,
+          origin: clock.now() - 30 * 60_000,
+          expectedMs: 60 * 60_000,
+        },
+      );
+      // Thirty minutes into an hour-long run the pause is already capped at 1/16 of the hour.
+      expect(clock.sleeps).toEqual([225_000]);
+    });
+  });
 
   it("never sleeps past the deadline, and polls once more there", async () => {
     const clock = new FakeClock();

@@ -89,6 +89,8 @@ export interface CatalogSettings {
   readonly stopDelayMs: number;
   /** Makes run ids; random UUIDs by default. */
   readonly newRunId?: () => string;
+  /** Every view a request names exists, added on first use. */
+  readonly anyView?: boolean;
 }
 
 export type StartOutcome =
@@ -155,7 +157,9 @@ export class Catalog {
     return ref;
   }
 
+  /** Whether the catalog holds the view; with `anyView`, any view it is asked about is added first. */
   hasView(ref: ViewRef): boolean {
+    if (this.settings.anyView && !this.views.has(viewKey(ref))) this.addView(ref);
     return this.views.has(viewKey(ref));
   }
 
@@ -178,7 +182,7 @@ export class Catalog {
   }
 
   start(ref: ViewRef, request: StartRequest): StartOutcome {
-    const entry = this.views.get(viewKey(ref));
+    const entry = this.hasView(ref) ? this.views.get(viewKey(ref)) : undefined;
     if (!entry) return { kind: "unknownView" };
     const active = this.activeRun(ref, request.at);
     if (active) return { kind: "running", run: active };

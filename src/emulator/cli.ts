@@ -17,6 +17,7 @@ on one endpoint (roles are configured through the library's startEmulator).
   --account-id ID                  the account and default catalog id (default 123456789012)
   --views-file FILE                JSON file {"views": [{"catalogId"?, "databaseName", "tableName"}]}
   --view [CATALOG:]DATABASE.TABLE  a view to serve; repeatable
+  --any-view                       serve every view a request names
   --credentials KEY_ID:SECRET      an access key whose signatures are verified; repeatable
   --run-duration-ms N              emulated duration of a run (default 60000)
   --starting-ms N                  emulated time in STARTING (default 5000)
@@ -88,6 +89,7 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | und
       view: { type: "string", multiple: true },
       credentials: { type: "string", multiple: true },
       "fault-operations": { type: "string" },
+      "any-view": { type: "boolean" },
       help: { type: "boolean" },
       ...Object.fromEntries(
         [...Object.keys(NUMBER_OPTIONS), ...Object.keys(NUMBER_FAULTS)].map((flag) => [
@@ -119,6 +121,7 @@ export function parseCommandLine(args: readonly string[]): EmulatorOptions | und
   if (values["account-id"]) options.accountId = values["account-id"];
   if (values["views-file"]) options.viewsFile = values["views-file"];
   if (values.view) options.views = values.view.map(parseViewFlag);
+  if (values["any-view"]) options.anyView = true;
   if (values.credentials) {
     options.credentials = values.credentials.map((pair) => {
       const colon = pair.indexOf(":");

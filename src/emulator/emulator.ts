@@ -20,6 +20,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Glue
     runDurationMs: options.runDurationMs ?? 60_000,
     startingMs: options.startingMs ?? 5_000,
     stopDelayMs: options.stopDelayMs ?? 5_000,
+    anyView: options.anyView ?? false,
   });
   for (const view of [...(options.views ?? []), ...(options.viewsFile ? readViewsFile(options.viewsFile) : [])])
     catalog.addView(view);

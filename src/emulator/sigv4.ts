@@ -3,7 +3,6 @@
  * header scoped to the right service, and for the access keys the emulator knows, the signature
  * is recomputed with the SDK's own signer and must match.
  */
-import { SignatureV4 } from "@smithy/signature-v4";
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from "crypto";
 
 export interface SignedRequest {
@@ -146,6 +145,9 @@ async function signatureMatches(
     const values = url.searchParams.getAll(key);
     query[key] = values.length === 1 ? values[0] : values;
   }
+  // Loaded only here, when a signature is verified: nothing on the package's deploy-time path, or
+  // an emulator that knows no keys, loads the signer.
+  const { SignatureV4 } = await import("@smithy/signature-v4");
   const signer = new SignatureV4({
     credentials: { accessKeyId: auth.accessKeyId, secretAccessKey },
     region: auth.region,

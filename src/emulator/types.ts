@@ -74,6 +74,11 @@ export interface EmulatorOptions {
   readonly views?: readonly EmulatedView[];
   /** A JSON file `{ "views": [ ... ] }` whose views are added to `views`. @default none */
   readonly viewsFile?: string;
+  /**
+   * Serve every view a request names as a materialized view, added on first use: for running a
+   * program whose views are not listed (an example, a demo). @default false: only the listed views
+   */
+  readonly anyView?: boolean;
   /** Emulated time a run takes from Start to its end. @default 60_000 */
   readonly runDurationMs?: number;
   /** Emulated time a run spends in STARTING before RUNNING. @default 5_000 */

@@ -205,7 +205,8 @@ describe("a stack over successive deployments", () => {
       new RegExp(
         `^StartMaterializedViewRefreshTaskRun for view sales\\.daily_mv \\(catalog ${emulator.accountId}\\) failed: ` +
           `AccessDeniedException: .+ \\(request id ${denied?.requestId}\\)\\. The caller needs IAM permission ` +
-          "glue:StartMaterializedViewRefreshTaskRun; Lake Formation grants on the view and its source tables may also be the cause$",
+          "glue:StartMaterializedViewRefreshTaskRun: grant it to the identity that runs pulumi up \\(refreshPolicy\\(\\) " +
+          "returns the policy\\); Lake Formation grants on the view and its source tables may also be the cause$",
       ),
     );
     expect(stack.engine.state).toHaveLength(0);

@@ -1,13 +1,14 @@
 /**
- * The package installed from its `npm pack` tarball into a fresh program, deployed through the
- * provider host; and a stack moving between two copies of the package whose provider texts differ.
+ * The package installed from its `npm pack` tarball, and from a git URL, into a fresh program,
+ * deployed through the provider host; and a stack moving between two copies of the package whose
+ * provider texts differ.
  */
 import { readFileSync, rmSync } from "fs";
 import * as path from "path";
 import { Engine } from "../../harness";
 import type { GlueEmulator } from "../../src/emulator";
 import { E2E_PROGRAM, E2eStack, emulatorFor, hostEnv, startsAnswered } from "../support/e2e";
-import { installPacked, type InstalledProgram } from "../../harness/packaging";
+import { installFromGit, installPacked, type InstalledProgram } from "../../harness/packaging";
 
 jest.setTimeout(120_000);
 
@@ -26,12 +27,14 @@ for (const { name, args } of new pulumi.Config().requireObject<{ name: string; a
 }
 `;
 
+const PROGRAM_FILES = {
+  "Pulumi.yaml": readFileSync(path.join(E2E_PROGRAM, "Pulumi.yaml"), "utf8"),
+  "index.ts": PROGRAM,
+};
+
 beforeAll(() => {
   // The same project as the e2e program, so that one stack's state can move between the two.
-  installed = installPacked({
-    "Pulumi.yaml": readFileSync(path.join(E2E_PROGRAM, "Pulumi.yaml"), "utf8"),
-    "index.ts": PROGRAM,
-  });
+  installed = installPacked(PROGRAM_FILES);
 }, 180_000);
 afterAll(() => rmSync(installed.work, { recursive: true, force: true }));
 
@@ -64,4 +67,20 @@ it("refreshes nothing when the stack moves to a copy of the package with a diffe
   const before = fromRepository.state[0].inputs.__provider;
   const after = fromTarball.resource("daily")?.inputs.__provider;
   expect(after).not.toEqual(before);
+});
+
+describe("installed from a git URL, as README's install section says", () => {
+  let fromGit: InstalledProgram;
+  beforeAll(() => {
+    fromGit = installFromGit(PROGRAM_FILES);
+  }, 300_000);
+  afterAll(() => rmSync(fromGit.work, { recursive: true, force: true }));
+
+  it("is built by prepare in the clone, ships what the tarball ships, and deploys", async () => {
+    expect(fromGit.packed.sort()).toEqual([...installed.packed].sort());
+    const engine = new Engine({ projectDir: fromGit.dir, hostEnv: hostEnv(emulator), typeCheck: true });
+    const report = await engine.up({ config: { "aws:region": "us-east-1", refreshes: declared(emulator.endpoint) } });
+    expect(report.ok).toBe(true);
+    expect(report.steps[0].outputs).toMatchObject({ runId: emulator.runs(DAILY)[0].runId, status: "SUCCEEDED" });
+  });
 });

@@ -52,6 +52,7 @@ describe("parseCommandLine", () => {
       },
     });
     expect(parseCommandLine([])).toEqual({});
+    expect(parseCommandLine(["--any-view"])).toEqual({ anyView: true });
     expect(parseCommandLine(["--help"])).toBeUndefined();
   });
 

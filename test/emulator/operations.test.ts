@@ -165,6 +165,26 @@ describe("Start and Get", () => {
     ).rejects.toMatchObject({ name: "EntityNotFoundException" });
   });
 
+  it("serves any view a request names when started with anyView, and only the listed ones otherwise", async () => {
+    const anyView = await startEmulator({ anyView: true, credentials: [CREDENTIALS] });
+    try {
+      const client = glueClient(anyView);
+      const unlisted = { CatalogId: anyView.accountId, DatabaseName: "finance", TableName: "ledger_mv" };
+      const started = await client.send(new StartMaterializedViewRefreshTaskRunCommand(unlisted));
+      expect(anyView.runs({ databaseName: "finance", tableName: "ledger_mv" })).toMatchObject([
+        { runId: started.MaterializedViewRefreshTaskRunId, status: "STARTING" },
+      ]);
+      await expect(client.send(new StartMaterializedViewRefreshTaskRunCommand(unlisted))).rejects.toMatchObject({
+        name: "MaterializedViewRefreshTaskRunningException",
+      });
+    } finally {
+      await anyView.close();
+    }
+    await expect(start({ databaseName: "finance", tableName: "ledger_mv" })).rejects.toMatchObject({
+      name: "EntityNotFoundException",
+    });
+  });
+
   it("serves views added after the start, and a view's own run duration", async () => {
     const added = { databaseName: "finance", tableName: "ledger_mv" };
     emulator.current.addView(added);
