@@ -286,21 +286,25 @@ async function getRunOnce(
   }
 }
 
-/** One page of the view's runs. */
+/** What a listing covers: one view's runs, or (without a table) every run in a database. */
+export type ListScope = Omit<ViewRef, "tableName"> & { readonly tableName?: string };
+
+/** One page of the runs in scope. */
 async function listPage(
   target: AwsTarget,
-  view: ViewRef,
+  scope: ListScope,
   clock: Clock,
   nextToken: string | undefined,
+  maxResults = 100,
 ): Promise<{ runs: RefreshRun[]; nextToken?: string }> {
   try {
     const out = await paced(target, clock, () =>
       glueClient(target, clock).send(
         new ListMaterializedViewRefreshTaskRunsCommand({
-          CatalogId: view.catalogId,
-          DatabaseName: view.databaseName,
-          TableName: view.tableName,
-          MaxResults: 100,
+          CatalogId: scope.catalogId,
+          DatabaseName: scope.databaseName,
+          TableName: scope.tableName,
+          MaxResults: maxResults,
           NextToken: nextToken,
         }),
       ),
@@ -308,9 +312,38 @@ async function listPage(
     const runs = (out.MaterializedViewRefreshTaskRuns ?? []).map((raw) => toRun(raw, "")).filter((r) => r.runId);
     return { runs, nextToken: out.NextToken };
   } catch (error) {
-    throw describeAwsError("ListMaterializedViewRefreshTaskRuns", describeView(view), error, callContext(target, view));
+    const view = scope.tableName === undefined ? undefined : (scope as ViewRef);
+    const subject = view ? describeView(view) : `database ${scope.databaseName} (catalog ${scope.catalogId})`;
+    throw describeAwsError("ListMaterializedViewRefreshTaskRuns", subject, error, callContext(target, view));
   }
 }
+
+/**
+ * The runs among `wanted` (run ids) that Glue lists in a database, reading pages of the largest
+ * size until it has found them all or there are no more; and how many pages that took.
+ */
+export async function listDatabaseRuns(
+  target: AwsTarget,
+  database: Omit<ListScope, "tableName">,
+  wanted: ReadonlySet<string>,
+  context: RetryContext,
+): Promise<{ runs: Map<string, RefreshRun>; pages: number }> {
+  return retrying(async () => {
+    const runs = new Map<string, RefreshRun>();
+    let pages = 0;
+    let nextToken: string | undefined;
+    do {
+      const page = await listPage(target, database, context.clock, nextToken, LIST_PAGE_LIMIT);
+      pages++;
+      for (const run of page.runs) if (wanted.has(run.runId)) runs.set(run.runId, run);
+      nextToken = page.nextToken;
+    } while (nextToken && runs.size < wanted.size);
+    return { runs, pages };
+  }, context);
+}
+
+/** The most runs one List page may hold (the model's MaxResults range is 1-1000). */
+export const LIST_PAGE_LIMIT = 1000;
 
 /** Every run of the view Glue lists, reading every page. */
 async function listRunsOnce(target: AwsTarget, view: ViewRef, clock: Clock): Promise<RefreshRun[]> {
