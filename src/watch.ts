@@ -129,10 +129,7 @@ export class RunWatcher {
     if (!isActive(entry.watched.run.status)) return this.end(entry, "done");
     const now = clock.now();
     if (now >= entry.watched.deadline) return this.end(entry, "timeout");
-    entry.nextAt = Math.min(
-      entry.watched.deadline,
-      now + nextDelay(now - entry.watched.origin, schedule, random),
-    );
+    entry.nextAt = Math.min(entry.watched.deadline, now + nextDelay(now - entry.watched.origin, schedule, random));
   }
 
   private end(entry: Entry, state: WaitOutcome<RefreshRun>["state"]): void {
