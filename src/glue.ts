@@ -217,15 +217,14 @@ export const VISIBILITY_WINDOW_MS = 5 * 60_000;
  * Starts a run, retrying until the deadline. When an attempt's outcome is unknown (dropped
  * connection, timeout, 5xx), the next attempt first looks for a run started since that attempt
  * was sent and takes it as ours, so that a lost answer never starts a second refresh.
- * `uncertainSince` carries an unknown outcome over from the caller's earlier call.
  */
 export async function startRun(
   target: AwsTarget,
   view: ViewRef,
   fullRefresh: boolean,
   context: RetryContext,
-  uncertainSince?: number,
 ): Promise<StartResult> {
+  let uncertainSince: number | undefined;
   return retrying(async (): Promise<StartResult> => {
     if (uncertainSince !== undefined) {
       const mine = newestStartedSince(
