@@ -27,6 +27,8 @@ export interface InstalledProgram {
   readonly work: string;
   /** The program directory, with node_modules installed from the tarball. */
   readonly dir: string;
+  /** How the program's package.json names the package (`file:` a tarball, or a git URL), for other programs. */
+  readonly spec: string;
   /** The files of the installed package (for a tarball, those `npm pack` put in it). */
   readonly packed: string[];
 }
@@ -37,8 +39,9 @@ export function installPacked(files: Record<string, string>): InstalledProgram {
   const [pack] = JSON.parse(
     execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }),
   ) as PackResult[];
-  const dir = installProgram(work, `file:${path.join(work, pack.filename)}`, files);
-  return { work, dir, packed: pack.files.map((f) => f.path) };
+  const spec = `file:${path.join(work, pack.filename)}`;
+  const dir = installProgram(work, spec, files);
+  return { work, dir, spec, packed: pack.files.map((f) => f.path) };
 }
 
 /**
@@ -48,9 +51,10 @@ export function installPacked(files: Record<string, string>): InstalledProgram {
 export function installFromGit(files: Record<string, string>): InstalledProgram {
   const work = mkdtempSync(path.join(tmpdir(), "mv-refresh-git-"));
   const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
-  const dir = installProgram(work, `git+file://${root}#${head}`, files);
+  const spec = `git+file://${root}#${head}`;
+  const dir = installProgram(work, spec, files);
   const installed = path.join(dir, "node_modules", "pulumi-glue-mv-refresh");
-  return { work, dir, packed: listFiles(installed).map((f) => path.relative(installed, f)) };
+  return { work, dir, spec, packed: listFiles(installed).map((f) => path.relative(installed, f)) };
 }
 
 /** A new program in `work`/program that depends on the package as `spec`, made of `files`. */

@@ -193,12 +193,25 @@ const errorName = (error: unknown): string | undefined =>
 
 export type StartResult =
   | { readonly runId: string }
-  | { readonly alreadyRunning: true }
+  /**
+   * The view has a run in progress. `uncertainSince` is set when an attempt whose outcome is
+   * unknown (sent at that epoch ms) came first: the run in progress may then be ours.
+   */
+  | { readonly alreadyRunning: true; readonly uncertainSince?: number }
   /** A run our own earlier attempt started although its answer was lost. */
   | { readonly recovered: RefreshRun };
 
 /** Allowance for the difference between our clock and the service's when matching start times. */
 export const CLOCK_SKEW_MARGIN_MS = 5_000;
+
+/**
+ * How long Glue's reads may lag behind its writes. AWS control-plane reads are eventually
+ * consistent: a run Start just created may be unknown to Get and missing from List for a while.
+ * Glue publishes no figure; AWS's guidance for the EC2 API
+ * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) is to poll with
+ * backoff from a couple of seconds up to a few minutes, so we allow five.
+ */
+export const VISIBILITY_WINDOW_MS = 5 * 60_000;
 
 /**
  * Starts a run, retrying until the deadline. When an attempt's outcome is unknown (dropped
@@ -237,7 +250,8 @@ export async function startRun(
       }
       return { runId: out.MaterializedViewRefreshTaskRunId };
     } catch (error) {
-      if (errorName(error) === "MaterializedViewRefreshTaskRunningException") return { alreadyRunning: true };
+      if (errorName(error) === "MaterializedViewRefreshTaskRunningException")
+        return uncertainSince === undefined ? { alreadyRunning: true } : { alreadyRunning: true, uncertainSince };
       if (mayHaveTakenEffect(error)) uncertainSince ??= sentAt;
       throw describeAwsError(
         "StartMaterializedViewRefreshTaskRun",
@@ -249,7 +263,10 @@ export async function startRun(
   }, context);
 }
 
-/** The run's current record, or undefined when Glue no longer knows the run. */
+/**
+ * The run's current record, or undefined when Glue does not know the run: not yet, for a run just
+ * started (see VISIBILITY_WINDOW_MS), or no longer.
+ */
 export function getRun(
   target: AwsTarget,
   view: ViewRef,
@@ -386,6 +403,17 @@ const startedAt = (run: RefreshRun) => run.startTime?.getTime() ?? 0;
 const newest = (runs: RefreshRun[]) =>
   runs.reduce<RefreshRun | undefined>((a, b) => (!a || startedAt(b) > startedAt(a) ? b : a), undefined);
 const newestStartedSince = (runs: RefreshRun[], since: number) => newest(runs.filter((r) => startedAt(r) >= since));
+
+/** The view's newest run that started since `since` (epoch ms, less the clock skew margin), if Glue lists one. */
+export async function findRunStartedSince(
+  target: AwsTarget,
+  view: ViewRef,
+  since: number,
+  context: RetryContext,
+): Promise<RefreshRun | undefined> {
+  const runs = await retrying(() => listRunsOnce(target, view, context.clock), context);
+  return newestStartedSince(runs, since - CLOCK_SKEW_MARGIN_MS);
+}
 
 /** The view's run in progress (STARTING or RUNNING), if any. */
 export async function findActiveRun(

@@ -9,6 +9,7 @@ import { isExpiredCredentials, RefreshFailedError, type AwsCallError } from "./e
 import {
   callerIdentity,
   findActiveRun,
+  findRunStartedSince,
   getRun,
   isActive,
   previousRunDuration,
@@ -21,6 +22,7 @@ import {
   type RefreshRun,
   type RunStatus,
   type ViewRef,
+  VISIBILITY_WINDOW_MS,
 } from "./glue";
 import {
   containsUnknown,
@@ -44,7 +46,14 @@ import {
   type RefreshState,
   type ResolvedSettings,
 } from "./state";
-import { clockFromEnvironment, DEFAULT_SCHEDULE, waitUntil, type Clock, type PollSchedule } from "./wait";
+import {
+  clockFromEnvironment,
+  DEFAULT_SCHEDULE,
+  waitUntil,
+  type Clock,
+  type PollSchedule,
+  type WaitOutcome,
+} from "./wait";
 
 export interface LifecycleOptions {
   /** The passage of time. @default the system clock, scaled by GLUE_MV_REFRESH_CLOCK_SCALE when set */
@@ -63,6 +72,9 @@ export interface LifecycleOptions {
 export type RefreshLifecycle = Required<pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState>>;
 
 const MINUTE = 60_000;
+
+/** Get has not known a run for longer than reads may lag behind writes: Glue has lost it. */
+class UnknownRunError extends Error {}
 
 /**
  * Partial state must carry the serialized provider like any other state: the provider host loads
@@ -195,7 +207,9 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
 
   /**
    * Waits for a run of `view` (the resource's own by default) to leave STARTING/RUNNING, printing a
-   * progress line at most once a minute.
+   * progress line at most once a minute. Get may not know a run yet (reads lag behind writes): the
+   * run keeps its last known status until Get has not known it for VISIBILITY_WINDOW_MS, and then
+   * it is lost (UnknownRunError).
    */
   async function settle(
     s: ResolvedSettings,
@@ -208,9 +222,23 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     const progress = new ProgressReporter(clock, MINUTE);
     // The view's previous run predicts this one, so polls can be few until near its end.
     const expectedMs = await previousRunDuration(target, viewOf(s), run.runId, s.fullRefresh, clock);
+    let last = run;
+    let seenAt = clock.now();
     return waitUntil(
       run,
-      async () => (await getRun(target, view, run.runId, context)) ?? { ...run, status: "STARTING" as const },
+      async () => {
+        const seen = await getRun(target, view, run.runId, context);
+        if (seen) {
+          seenAt = clock.now();
+          return (last = seen);
+        }
+        const unseenFor = clock.now() - seenAt;
+        if (unseenFor < VISIBILITY_WINDOW_MS) return last;
+        throw new UnknownRunError(
+          `Glue does not know ${label} ${run.runId}: GetMaterializedViewRefreshTaskRun answered ` +
+            `EntityNotFoundException for ${formatDuration(unseenFor)}`,
+        );
+      },
       (r) => !isActive(r.status),
       {
         deadline: context.deadline,
@@ -230,6 +258,37 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
   }
 
   /**
+   * After an unanswered Start met a run in progress, that run is probably ours and not yet listed
+   * (reads lag behind writes): polls List for a run started since that Start was sent, until Glue
+   * lists one or the visibility window has passed (or the deadline, or an interruption).
+   */
+  function awaitListed(
+    s: ResolvedSettings,
+    target: AwsTarget,
+    since: number,
+    context: RetryContext,
+  ): Promise<WaitOutcome<RefreshRun | undefined>> {
+    say(s, "a refresh is in progress, probably the one an unanswered Start request began; waiting for Glue to list it");
+    return waitUntil<RefreshRun | undefined>(
+      undefined,
+      () => findRunStartedSince(target, viewOf(s), since, context),
+      (run) => run !== undefined,
+      {
+        deadline: Math.min(context.deadline, since + VISIBILITY_WINDOW_MS),
+        clock,
+        schedule,
+        random,
+        signal: context.signal,
+      },
+    );
+  }
+
+  function recognised(s: ResolvedSettings, run: RefreshRun): RefreshRun {
+    say(s, `recognised refresh run ${run.runId}, started by an earlier attempt whose answer was lost`);
+    return run;
+  }
+
+  /**
    * Starts a run for the view, applying the ifRunning policy when one is already in progress.
    * Returns our run, or the adopted one; throws when no run could be started before the deadline.
    */
@@ -242,16 +301,24 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
         say(s, `started ${s.fullRefresh ? "full " : ""}refresh run ${started.runId}`);
         return { runId: started.runId, status: "STARTING", startTime: new Date(clock.now()) };
       }
-      if ("recovered" in started) {
-        say(
-          s,
-          `recognised refresh run ${started.recovered.runId}, started by an earlier attempt whose answer was lost`,
-        );
-        return started.recovered;
+      if ("recovered" in started) return recognised(s, started.recovered);
+      if (started.uncertainSince !== undefined) {
+        const listed = await awaitListed(s, target, started.uncertainSince, context);
+        if (listed.value) return recognised(s, listed.value);
+        if (listed.state === "aborted") throw interrupted(s);
+        if (clock.now() >= context.deadline) {
+          throw new Error(
+            `${subject(s)}: gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for Glue to list the ` +
+              "refresh run that an unanswered Start request may have started; a refresh is in progress and may be " +
+              "this resource's. Raise timeoutMinutes",
+          );
+        }
+        // The window has passed and List shows no run of ours: the run in progress is someone else's.
       }
       const active = await findActiveRun(target, view, context);
       if (!active) {
-        // The other run ended between our Start and List: pause briefly, then start again.
+        // The other run ended between our Start and List, or Glue does not list it yet: pause
+        // briefly, then start again.
         if (clock.now() + schedule.minDelayMs > context.deadline) break;
         await clock.sleep(schedule.minDelayMs, context.signal);
         continue;
@@ -283,7 +350,11 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
           );
           break;
       }
-      const other = await settle(s, target, active, context);
+      const other = await settle(s, target, active, context).catch((error: unknown) => {
+        if (error instanceof UnknownRunError) return undefined; // gone: nothing left to wait for
+        throw error;
+      });
+      if (!other) continue;
       if (other.state === "aborted") throw interrupted(s);
       if (other.state === "timeout") break;
       say(s, `refresh run ${active.runId} ended ${other.value.status}`);
@@ -359,13 +430,16 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     try {
       waited = await settle(s, target, run, context);
     } catch (error) {
-      const why = isExpiredCredentials(error)
-        ? `the AWS credentials expired while waiting for refresh run ${run.runId}, which goes on in Glue; ` +
-          `the next deployment waits for it again (${(error as AwsCallError).summary}). These credentials cannot be ` +
-          "renewed (static session keys): let the provider assume a role, which it renews before it expires " +
-          "(aws:assumeRoles in the stack config, or the resource's assumeRole), or give the pipeline a session " +
-          `that outlasts the refresh (up to timeoutMinutes, ${s.timeoutMinutes})`
-        : `could not follow refresh run ${run.runId}, which goes on in Glue: ${(error as Error).message}`;
+      const why =
+        error instanceof UnknownRunError
+          ? `${error.message}; the next deployment starts a new refresh`
+          : isExpiredCredentials(error)
+            ? `the AWS credentials expired while waiting for refresh run ${run.runId}, which goes on in Glue; ` +
+              `the next deployment waits for it again (${(error as AwsCallError).summary}). These credentials cannot be ` +
+              "renewed (static session keys): let the provider assume a role, which it renews before it expires " +
+              "(aws:assumeRoles in the stack config, or the resource's assumeRole), or give the pipeline a session " +
+              `that outlasts the refresh (up to timeoutMinutes, ${s.timeoutMinutes})`
+            : `could not follow refresh run ${run.runId}, which goes on in Glue: ${(error as Error).message}`;
       throw new RefreshFailedError(`${subject(s)}: ${why}`, id, { ...stateOf(run) });
     }
     const final = waited.value;
@@ -398,6 +472,17 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     context: RetryContext,
   ): Promise<RefreshState> {
     const run = await getRun(target, viewOf(s), olds.runId, context);
+    const startedFor = clock.now() - Date.parse(olds.startedAt);
+    if (!run && startedFor < VISIBILITY_WINDOW_MS) {
+      // Started moments ago: Glue's reads have not caught up with it yet.
+      const recorded: RefreshRun = { runId: olds.runId, status: olds.status, startTime: new Date(olds.startedAt) };
+      if (!s.waitForCompletion) return buildState(s, runFields(recorded, new Date(olds.startedAt)));
+      say(
+        s,
+        `waiting for refresh run ${olds.runId}, started ${formatDuration(startedFor)} ago and not yet known to Glue`,
+      );
+      return outcome(s, target, id, recorded, context, clock.now());
+    }
     if (!run || run.status === "FAILED" || run.status === "STOPPED") {
       say(s, `starting a new refresh: refresh run ${olds.runId} ${run ? `ended ${run.status}` : "is unknown to Glue"}`);
       return refresh(s, target, id, context);

@@ -1,8 +1,8 @@
 /**
  * The package as users get it: `npm pack`, installed from the tarball into a fresh program.
  */
-import { execFileSync } from "child_process";
-import { readFileSync, rmSync, writeFileSync } from "fs";
+import { execFileSync, spawnSync } from "child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { installPacked, type InstalledProgram } from "../harness/packaging";
 import { SECRET, serializeIn } from "./support/serialize";
@@ -143,4 +143,40 @@ it("loads and runs the serialized provider from the installed package", () => {
   expect(result.methods).toEqual(["check", "configure", "create", "delete", "diff", "read", "update"]);
   expect(result.validFailures).toEqual([]);
   expect(result.invalidFailures.map((f) => f.property).sort()).toEqual(["ifRunning", "tableName"]);
+});
+
+describe("@pulumi/pulumi, a peer dependency", () => {
+  const peerRange = (
+    JSON.parse(readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
+      peerDependencies: Record<string, string>;
+    }
+  ).peerDependencies["@pulumi/pulumi"];
+
+  it("is the program's own copy: the package brings no second one", () => {
+    expect(existsSync(path.join(program.dir, "node_modules", "@pulumi", "pulumi"))).toBe(true);
+    expect(
+      existsSync(path.join(program.dir, "node_modules", "pulumi-glue-mv-refresh", "node_modules", "@pulumi")),
+    ).toBe(false);
+  });
+
+  it("refuses at install a program whose @pulumi/pulumi is older than the package supports", () => {
+    const dir = path.join(program.work, "older-pulumi");
+    mkdirSync(dir);
+    writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify({
+        name: "an-older-pulumi-program",
+        private: true,
+        dependencies: { "@pulumi/pulumi": "3.199.0", "pulumi-glue-mv-refresh": program.spec },
+      }),
+    );
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const install = spawnSync(npm, ["install", "--dry-run", "--prefer-offline", "--no-audit", "--no-fund"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
+    expect(install.status).not.toBe(0);
+    expect(install.stderr).toContain("ERESOLVE");
+    expect(install.stderr).toContain(`peer @pulumi/pulumi@"${peerRange}" from pulumi-glue-mv-refresh`);
+  });
 });

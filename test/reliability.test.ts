@@ -136,6 +136,76 @@ describe("no double start", () => {
   });
 });
 
+describe("eventually consistent reads", () => {
+  it("waits for its own run to be listed after a lost Start answer meets it running, starting no second", async () => {
+    // As measured against the emulator: reads 2 s behind writes, a 6 s run, the first answer lost.
+    const glue = new StubGlue({ durationMs: 6_000, readLagMs: 2_000 });
+    glue.failNext("Start", sdkErrors.connectionReset, { afterProcessing: true });
+    const { outs } = await (await glue.lifecycle()).create(inputs);
+    expect(glue.runs).toHaveLength(1);
+    expect(outs).toMatchObject({ runId: glue.runs[0].id, status: "SUCCEEDED" });
+    expect(glue.calls().slice(0, 4)).toEqual([
+      "StartMaterializedViewRefreshTaskRun",
+      "ListMaterializedViewRefreshTaskRuns",
+      "StartMaterializedViewRefreshTaskRun",
+      "ListMaterializedViewRefreshTaskRuns",
+    ]);
+    expect(glue.lines).toContain(
+      `daily (sales.daily_mv): recognised refresh run ${glue.runs[0].id}, started by an earlier attempt whose answer was lost`,
+    );
+  });
+
+  it("keeps waiting while Get does not know its new run yet", async () => {
+    const glue = new StubGlue({ durationMs: 60_000, readLagMs: 20_000 });
+    const { outs } = await (await glue.lifecycle()).create(inputs);
+    expect(glue.runs).toHaveLength(1);
+    expect(outs).toMatchObject({ runId: glue.runs[0].id, status: "SUCCEEDED" });
+  });
+
+  it("waits for a run the last deployment started that Get does not know yet, instead of starting another", async () => {
+    const glue = new StubGlue({ durationMs: 60_000, readLagMs: 5_000 });
+    const interrupted = glue.addRun(60_000);
+    const olds = state({
+      runId: interrupted.id,
+      status: "STARTING",
+      startedAt: new Date(glue.clock.now()).toISOString(),
+    });
+    const { outs } = await (await glue.lifecycle()).update("id", olds, inputs);
+    expect(glue.runs).toHaveLength(1);
+    expect(outs).toMatchObject({ runId: interrupted.id, status: "SUCCEEDED" });
+  });
+
+  it("fails, keeping the run id, when Get still does not know its run after the visibility window", async () => {
+    const glue = new StubGlue({ durationMs: 60 * 60_000 });
+    glue.failNext("Get", sdkErrors.entityNotFound, { times: 10_000 });
+    const began = glue.clock.now();
+    const failure = (await rejection((await glue.lifecycle()).create(inputs))) as RefreshFailedError;
+    const runId = glue.runs[0].id;
+    expect(failure).toBeInstanceOf(RefreshFailedError);
+    expect(failure.message).toMatch(
+      new RegExp(
+        `^MaterializedViewRefresh "daily" \\(sales\\.daily_mv\\): Glue does not know refresh run ${runId}: ` +
+          "GetMaterializedViewRefreshTaskRun answered EntityNotFoundException for 5m \\d\\ds; " +
+          "the next deployment starts a new refresh$",
+      ),
+    );
+    expect(failure.properties).toMatchObject({ runId });
+    expect(glue.clock.now() - began).toBeLessThan(6 * 60_000);
+  });
+
+  it("applies ifRunning to a run in progress that is not its own once the visibility window has passed", async () => {
+    const glue = new StubGlue({ durationMs: 60_000 });
+    const scheduled = glue.addRun(60 * 60_000);
+    glue.clock.time += 10 * 60_000;
+    glue.failNext("Start", sdkErrors.serverError);
+    const began = glue.clock.now();
+    const failure = await rejection((await glue.lifecycle()).create({ ...inputs, ifRunning: "fail" }));
+    expect(failure.message).toContain(`refresh run ${scheduled.id} is already RUNNING`);
+    expect(glue.clock.now() - began).toBeGreaterThanOrEqual(5 * 60_000);
+    expect(glue.runs).toHaveLength(1);
+  });
+});
+
 describe("interruption", () => {
   it("answers with the run it was waiting on, which goes on in Glue", async () => {
     const glue = new StubGlue({ durationMs: 30 * 60_000 });

@@ -5,6 +5,12 @@
  * A run is STARTING for `startingMs`, then RUNNING until `durationMs` after its start, then ends
  * with its planned outcome. A stop request ends it STOPPED `stopDelayMs` later, unless it ends on
  * its own first; until then its status is unchanged (Glue has no STOPPING status).
+ *
+ * Reads may be asked "as of" an earlier time, for eventual consistency: AWS control-plane APIs
+ * let a read miss a write for a while, so that a resource just created is "not found" at first
+ * (the EC2 API documents this, https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html,
+ * and advises polling from a couple of seconds up to a few minutes). Writes (Start, Stop) always
+ * act on the current state, which is why Start can refuse a run that Get and List do not show yet.
  */
 import { randomUUID } from "crypto";
 import type { EmulatedRun, EmulatedRunStatus, EmulatedView } from "./types";
@@ -163,8 +169,10 @@ export class Catalog {
     return this.views.has(viewKey(ref));
   }
 
-  run(runId: string): RunRecord | undefined {
-    return this.runsById.get(runId);
+  /** The run, if it was created by `asOf` (a read that lags sees only what existed then). */
+  run(runId: string, asOf = Infinity): RunRecord | undefined {
+    const run = this.runsById.get(runId);
+    return run && run.createdAt <= asOf ? run : undefined;
   }
 
   /** Every run, oldest first. */
@@ -226,12 +234,13 @@ export class Catalog {
     return "stopping";
   }
 
-  /** Runs matching the filter, newest first, as Glue lists them. */
-  list(filter: RunFilter): RunRecord[] {
+  /** Runs matching the filter and created by `asOf`, newest first, as Glue lists them. */
+  list(filter: RunFilter, asOf = Infinity): RunRecord[] {
     const wanted = this.resolve(filter);
     return this.runList
       .filter(
         (run) =>
+          run.createdAt <= asOf &&
           run.view.catalogId === wanted.catalogId &&
           (filter.databaseName === undefined || run.view.databaseName === wanted.databaseName) &&
           (filter.tableName === undefined || run.view.tableName === wanted.tableName),

@@ -34,6 +34,8 @@ on one endpoint (roles are configured through the library's startEmulator).
   --latency-ms N                   real delay before each answer
   --max-concurrent-runs N          limit on active runs across all views
   --fault-operations A,B           limit the ratio faults to these operations
+  --max-faults N                   inject at most N ratio faults in all
+  --consistency-lag-ms N           emulated ms by which Get and List lag behind writes (default 0)
   --help                           show this text
 `;
 
@@ -47,6 +49,8 @@ const NUMBER_FAULTS = {
   "operation-timeout-ratio": "operationTimeoutRatio",
   "latency-ms": "latencyMs",
   "max-concurrent-runs": "maxConcurrentRuns",
+  "max-faults": "maxFaults",
+  "consistency-lag-ms": "consistencyLagMs",
 } as const;
 
 const NUMBER_OPTIONS = {

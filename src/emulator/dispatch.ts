@@ -143,6 +143,7 @@ export async function dispatch(
   const context: OperationContext = {
     catalog: state.catalog,
     now,
+    readAt: now - state.faults.consistencyLagMs(),
     accountId: caller.accountId,
     region: auth.region,
     accessKeyId: auth.accessKeyId,

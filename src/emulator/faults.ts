@@ -45,7 +45,13 @@ export function checkFaults(faults: Faults): void {
     if (ratio !== undefined && !(ratio >= 0 && ratio <= 1))
       throw new RangeError(`faults.${name} must be between 0 and 1; got ${ratio}`);
   }
-  for (const name of ["requestsPerSecond", "latencyMs", "maxConcurrentRuns"] as const) {
+  for (const name of [
+    "requestsPerSecond",
+    "latencyMs",
+    "maxConcurrentRuns",
+    "maxFaults",
+    "consistencyLagMs",
+  ] as const) {
     const value = faults[name];
     if (value !== undefined && !(value >= 0 && Number.isFinite(value))) {
       throw new RangeError(`faults.${name} must be a non-negative number; got ${value}`);
@@ -58,6 +64,7 @@ export class FaultInjector {
   private readonly random: () => number;
   private tokens = 0;
   private refilledAt = 0;
+  private injected = 0;
 
   constructor(
     faults: Faults,
@@ -72,16 +79,21 @@ export class FaultInjector {
     return this.faults;
   }
 
-  /** Replaces the faults; the rate limit starts again with a full bucket. */
+  /** Replaces the faults; the rate limit starts again with a full bucket, and maxFaults counts afresh. */
   set(faults: Faults): void {
     checkFaults(faults);
     this.faults = { ...faults };
     this.tokens = faults.requestsPerSecond ?? 0;
     this.refilledAt = this.realNow();
+    this.injected = 0;
   }
 
   latencyMs(): number {
     return this.faults.latencyMs ?? 0;
+  }
+
+  consistencyLagMs(): number {
+    return this.faults.consistencyLagMs ?? 0;
   }
 
   /**
@@ -121,7 +133,9 @@ export class FaultInjector {
   /** Draws only for faults that are set: with no ratio faults, the generator is never touched. */
   private chance(name: (typeof RATIOS)[number]): boolean {
     const ratio = this.faults[name] ?? 0;
-    return ratio > 0 && this.random() < ratio;
+    if (!(ratio > 0) || this.injected >= (this.faults.maxFaults ?? Infinity) || this.random() >= ratio) return false;
+    this.injected++;
+    return true;
   }
 
   private takeToken(): boolean {

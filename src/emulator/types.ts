@@ -121,6 +121,14 @@ export interface Faults {
   readonly accessDenied?: readonly EmulatedView[];
   /** Operation names the ratio faults apply to, e.g. ["StartMaterializedViewRefreshTaskRun"]. @default all operations */
   readonly operations?: readonly string[];
+  /** How many ratio faults may be injected in all; after that, none. @default no limit */
+  readonly maxFaults?: number;
+  /**
+   * Emulated milliseconds by which Get and List lag behind writes: they answer from the catalog as
+   * it stood this long ago, so a run that Start just created is unknown to them at first and a
+   * run's status reaches them late. Start and Stop act on the current state. @default 0
+   */
+  readonly consistencyLagMs?: number;
 }
 
 /** One request as the emulator saw and answered it. */

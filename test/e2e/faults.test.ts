@@ -4,11 +4,14 @@
  * started exactly once and seen to succeed, or the deployment failed with a clear error and the
  * request carries over. Fails on any lost or duplicated refresh, and prints its figures.
  *
- * FAULT_SUITE_SEED and FAULT_SUITE_DEPLOYMENTS override the seed and the number of deployments.
+ * Reads lag behind writes throughout (eventual consistency), by a different amount each deployment.
+ *
+ * FAULT_SUITE_SEED and FAULT_SUITE_DEPLOYMENTS override the seed and the number of deployments;
+ * FAULT_SUITE_MAX_LAG_MS and FAULT_SUITE_CLOCK_SCALE the longest lag and the clock's speed.
  */
 import type { Faults, GlueEmulator } from "../../src/emulator";
 import { seededRandom } from "../../src/emulator/faults";
-import { E2eStack, emulatorFor, type Declared } from "../support/e2e";
+import { E2eStack, emulatorFor, hostEnv, type Declared } from "../support/e2e";
 
 const SEED = Number(process.env.FAULT_SUITE_SEED ?? 20261124);
 const DEPLOYMENTS = Number(process.env.FAULT_SUITE_DEPLOYMENTS ?? 10);
@@ -21,6 +24,7 @@ interface Figures {
   failedSteps: number;
   requests: number;
   faultsInjected: number;
+  notYetVisible: number;
   refreshesRequested: number;
   started: number;
   lost: number;
@@ -30,10 +34,23 @@ interface Figures {
   evidence: string[];
 }
 
-/** The faults of one deployment: either on every operation, or on Start only, after it took effect. */
+/** Get and List lag behind writes by up to this much (emulated time), as AWS reads may. */
+const MAX_LAG_MS = Number(process.env.FAULT_SUITE_MAX_LAG_MS ?? 10_000);
+/**
+ * Emulated ms per real ms. Slower than the other end-to-end tests' so that a request's real time
+ * stays short against the lag, as it is against AWS (a few ms of emulated time per request).
+ */
+const CLOCK_SCALE = Number(process.env.FAULT_SUITE_CLOCK_SCALE ?? 200);
+
+/**
+ * The faults of one deployment: either on every operation, or on Start only, after it took
+ * effect; and in both, reads that lag behind writes.
+ */
 function faultsFor(random: () => number): Faults {
+  const consistencyLagMs = Math.floor(random() * MAX_LAG_MS);
   if (random() < 0.5) {
     return {
+      consistencyLagMs,
       throttleRatio: random() * 0.5,
       serverErrorRatio: random() * 0.1,
       dropRatio: random() * 0.05,
@@ -42,6 +59,7 @@ function faultsFor(random: () => number): Faults {
     };
   }
   return {
+    consistencyLagMs,
     dropAfterProcessingRatio: random() * 0.5,
     serverErrorAfterProcessingRatio: random() * 0.3,
     throttleRatio: random() * 0.3,
@@ -54,13 +72,14 @@ afterAll(() => emulator?.close());
 
 it(`loses and duplicates no refresh over ${DEPLOYMENTS} deployments with mixed faults (seed ${SEED})`, async () => {
   const random = seededRandom(SEED);
-  emulator = await emulatorFor(VIEWS, { seed: SEED, runDurationMs: 2 * 60_000 });
-  const stack = new E2eStack(emulator);
+  emulator = await emulatorFor(VIEWS, { seed: SEED, runDurationMs: 2 * 60_000, clockScale: CLOCK_SCALE });
+  const stack = new E2eStack(emulator, { hostEnv: hostEnv(emulator, CLOCK_SCALE) });
   const figures: Figures = {
     deployments: 0,
     failedSteps: 0,
     requests: 0,
     faultsInjected: 0,
+    notYetVisible: 0,
     refreshesRequested: 0,
     started: 0,
     lost: 0,
@@ -144,13 +163,17 @@ it(`loses and duplicates no refresh over ${DEPLOYMENTS} deployments with mixed f
   for (const i of outstanding.keys()) figures.evidence.push(`mv-${i}: still not refreshed after two calm deployments`);
   figures.requests = emulator.requests.length;
   figures.faultsInjected = emulator.requests.filter((r) => r.fault !== undefined).length;
+  figures.notYetVisible = emulator.requests.filter(
+    (r) => r.operation === "GetMaterializedViewRefreshTaskRun" && r.errorType === "EntityNotFoundException",
+  ).length;
 
   console.log(
     [
-      `fault suite (seed ${SEED}):`,
+      `fault suite (seed ${SEED}, reads up to ${MAX_LAG_MS / 1000} s behind writes, clock x${CLOCK_SCALE}):`,
       `  deployments          ${figures.deployments}`,
       `  AWS requests         ${figures.requests}`,
       `  faults injected      ${figures.faultsInjected}`,
+      `  Gets not yet visible ${figures.notYetVisible} (EntityNotFound for a run that existed)`,
       `  refreshes requested  ${figures.refreshesRequested}`,
       `  runs started         ${figures.started}`,
       `  failed steps         ${figures.failedSteps} (each with a clear error, carried over to the next deployment)`,

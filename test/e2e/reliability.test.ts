@@ -37,6 +37,41 @@ describe("a Start whose answer is lost", () => {
   });
 });
 
+describe("an eventually consistent Glue", () => {
+  it("starts one run when the first Start's answer is lost and reads lag 2 s behind writes", async () => {
+    // A slower clock than the other tests', so that the lag is long against a request's real time.
+    const scale = 5;
+    const lagging = await emulatorFor([DAILY], {
+      clockScale: scale,
+      runDurationMs: 6_000,
+      faults: {
+        consistencyLagMs: 2_000,
+        dropAfterProcessingRatio: 1,
+        maxFaults: 1,
+        operations: ["StartMaterializedViewRefreshTaskRun"],
+      },
+    });
+    try {
+      const lagStack = new E2eStack(lagging, { hostEnv: hostEnv(lagging, scale) });
+      const report = await lagStack.up([{ name: "daily", args: lagStack.args(DAILY) }]);
+      const runs = lagging.runs(DAILY);
+      expect(runs).toHaveLength(1);
+      expect(report.steps[0]).toMatchObject({ ok: true, outputs: { runId: runs[0].runId, status: "SUCCEEDED" } });
+      expect(report.hostOutput.map((l) => l.text)).toContain(
+        `daily (sales.daily_mv): recognised refresh run ${runs[0].runId}, started by an earlier attempt whose answer was lost`,
+      );
+      // The run was in progress yet unlisted when a later Start met it.
+      const starts = lagging.requests.filter((r) => r.operation === "StartMaterializedViewRefreshTaskRun");
+      expect(starts.map((r) => r.fault ?? r.errorType)).toEqual([
+        "dropAfterProcessingRatio",
+        "MaterializedViewRefreshTaskRunningException",
+      ]);
+    } finally {
+      await lagging.close();
+    }
+  });
+});
+
 it("refreshes through 50% throttling, 5xx and dropped connections on every operation", async () => {
   emulator.setFaults({ throttleRatio: 0.5, serverErrorRatio: 0.1, dropRatio: 0.05, operationTimeoutRatio: 0.05 });
   const report = await stack.up([{ name: "daily", args: stack.args(DAILY) }]);

@@ -179,6 +179,17 @@ describe("Catalog", () => {
       status: "STARTING",
     });
   });
+
+  it("reads as of an earlier time see only the runs created by then", () => {
+    const c = catalog();
+    const first = started(c);
+    const second = started(c, T0 + 60_000);
+    expect(c.run(second.runId, T0 + 59_999)).toBeUndefined();
+    expect(c.run(second.runId, T0 + 60_000)).toBe(second);
+    expect(c.run(second.runId)).toBe(second);
+    expect(c.list({ catalogId: ACCOUNT }, T0 + 30_000).map((r) => r.runId)).toEqual([first.runId]);
+    expect(c.list({ catalogId: ACCOUNT }).map((r) => r.runId)).toEqual([second.runId, first.runId]);
+  });
 });
 
 describe("wireRun", () => {

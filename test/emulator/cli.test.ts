@@ -34,6 +34,10 @@ describe("parseCommandLine", () => {
         "2",
         "--fault-operations",
         "StartMaterializedViewRefreshTaskRun, GetMaterializedViewRefreshTaskRun",
+        "--max-faults",
+        "1",
+        "--consistency-lag-ms",
+        "2000",
       ]),
     ).toEqual({
       port: 4567,
@@ -49,6 +53,8 @@ describe("parseCommandLine", () => {
         throttleRatio: 0.25,
         maxConcurrentRuns: 2,
         operations: ["StartMaterializedViewRefreshTaskRun", "GetMaterializedViewRefreshTaskRun"],
+        maxFaults: 1,
+        consistencyLagMs: 2000,
       },
     });
     expect(parseCommandLine([])).toEqual({});

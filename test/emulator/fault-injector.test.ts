@@ -63,9 +63,21 @@ describe("FaultInjector", () => {
     expect([take(), take()]).toEqual([false, true]);
   });
 
+  it("injects no more than maxFaults ratio faults, counting afresh when the faults are set again", () => {
+    const faults = new FaultInjector({ dropAfterProcessingRatio: 1, maxFaults: 2 }, 1);
+    const decisions = () => Array.from({ length: 3 }, () => faults.afterProcessing("Op"));
+    expect(decisions()).toEqual(["dropAfterProcessingRatio", "dropAfterProcessingRatio", undefined]);
+    faults.set({ throttleRatio: 1, maxFaults: 1 });
+    expect(faults.beforeProcessing("Op", { canTimeOut: true })).toMatchObject({ fault: "throttleRatio" });
+    expect(faults.beforeProcessing("Op", { canTimeOut: true })).toBeUndefined();
+  });
+
   it("refuses settings out of range", () => {
     expect(() => checkFaults({ throttleRatio: 1.5 })).toThrow("faults.throttleRatio must be between 0 and 1; got 1.5");
     expect(() => checkFaults({ latencyMs: -1 })).toThrow(RangeError);
+    expect(() => checkFaults({ consistencyLagMs: Number.NaN })).toThrow(
+      "faults.consistencyLagMs must be a non-negative number; got NaN",
+    );
   });
 });
 

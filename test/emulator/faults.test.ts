@@ -232,3 +232,49 @@ describe("latency", () => {
     }
   });
 });
+
+describe("consistency lag", () => {
+  it("hides a new run from Get and List until the lag has passed, while Start already refuses a second", async () => {
+    const em = emulator.current;
+    em.setFaults({ consistencyLagMs: 2_000 });
+    const client = glueClient(em);
+    const { MaterializedViewRefreshTaskRunId: runId } = await client.send(startCommand());
+    const get = () =>
+      client.send(
+        new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: ACCOUNT, MaterializedViewRefreshTaskRunId: runId }),
+      );
+    const listed = async () => (await client.send(listCommand())).MaterializedViewRefreshTaskRuns ?? [];
+
+    await expect(get()).rejects.toMatchObject({ name: "EntityNotFoundException" });
+    expect(await listed()).toEqual([]);
+    await expect(client.send(startCommand())).rejects.toMatchObject({
+      name: "MaterializedViewRefreshTaskRunningException",
+    });
+
+    em.advanceTime(2_000);
+    expect((await get()).MaterializedViewRefreshTaskRun).toMatchObject({
+      MaterializedViewRefreshTaskRunId: runId,
+      Status: "STARTING",
+    });
+    expect((await listed()).map((r) => r.MaterializedViewRefreshTaskRunId)).toEqual([runId]);
+  });
+
+  it("reports a run's status as it stood the lag ago", async () => {
+    const em = emulator.current;
+    em.setRunDuration(DAILY, 60_000);
+    const client = glueClient(em);
+    const { MaterializedViewRefreshTaskRunId: runId } = await client.send(startCommand());
+    em.advanceTime(60_000);
+    em.setFaults({ consistencyLagMs: 10_000 });
+    const status = async () =>
+      (
+        await client.send(
+          new GetMaterializedViewRefreshTaskRunCommand({ CatalogId: ACCOUNT, MaterializedViewRefreshTaskRunId: runId }),
+        )
+      ).MaterializedViewRefreshTaskRun?.Status;
+    expect(await status()).toBe("RUNNING");
+    expect(em.runs(DAILY)[0].status).toBe("SUCCEEDED");
+    em.advanceTime(10_000);
+    expect(await status()).toBe("SUCCEEDED");
+  });
+});

@@ -83,6 +83,8 @@ export interface StubGlueOptions {
   outcome?: "SUCCEEDED" | "FAILED";
   /** How long it takes a stopped run to reach STOPPED. */
   stopDelayMs?: number;
+  /** How far Get and List lag behind writes: they see the runs as they stood this long ago. */
+  readLagMs?: number;
 }
 
 /** An in-memory view with runs on a fake clock, answering the four operations and STS. */
@@ -93,6 +95,7 @@ export class StubGlue {
   durationMs: number;
   outcome: "SUCCEEDED" | "FAILED";
   private readonly stopDelayMs: number;
+  readLagMs: number;
   private nextId = 1;
   private readonly queued: Record<Operation, QueuedFailure[]> = { Start: [], Get: [], List: [], Stop: [] };
 
@@ -120,6 +123,7 @@ export class StubGlue {
     this.durationMs = options.durationMs ?? 5 * 60_000;
     this.outcome = options.outcome ?? "SUCCEEDED";
     this.stopDelayMs = options.stopDelayMs ?? 20_000;
+    this.readLagMs = options.readLagMs ?? 0;
     glueMock.reset();
     stsMock.reset();
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, $metadata: {} });
@@ -139,16 +143,16 @@ export class StubGlue {
       .on(GetMaterializedViewRefreshTaskRunCommand)
       .callsFake((input: { MaterializedViewRefreshTaskRunId: string }) =>
         this.call("Get", () => {
-          const run = this.runs.find((r) => r.id === input.MaterializedViewRefreshTaskRunId);
+          const run = this.visibleRuns().find((r) => r.id === input.MaterializedViewRefreshTaskRunId);
           if (!run) throw Object.assign(new Error("no such run"), { name: "EntityNotFoundException", $metadata: {} });
-          return { MaterializedViewRefreshTaskRun: this.record(run) };
+          return { MaterializedViewRefreshTaskRun: this.record(run, this.readAt()) };
         }),
       );
-    glueMock
-      .on(ListMaterializedViewRefreshTaskRunsCommand)
-      .callsFake(() =>
-        this.call("List", () => ({ MaterializedViewRefreshTaskRuns: this.runs.map((r) => this.record(r)) })),
-      );
+    glueMock.on(ListMaterializedViewRefreshTaskRunsCommand).callsFake(() =>
+      this.call("List", () => ({
+        MaterializedViewRefreshTaskRuns: this.visibleRuns().map((r) => this.record(r, this.readAt())),
+      })),
+    );
     glueMock.on(StopMaterializedViewRefreshTaskRunCommand).callsFake(() =>
       this.call("Stop", () => {
         const active = this.active();
@@ -169,8 +173,16 @@ export class StubGlue {
     return run;
   }
 
-  status(run: StubRun): RunStatus {
-    const now = this.clock.now();
+  /** When the state that Get and List see stood. */
+  private readAt(): number {
+    return this.clock.now() - this.readLagMs;
+  }
+
+  private visibleRuns(): StubRun[] {
+    return this.runs.filter((r) => r.started <= this.readAt());
+  }
+
+  status(run: StubRun, now = this.clock.now()): RunStatus {
     if (run.stoppedAt !== undefined && now >= run.stoppedAt) return "STOPPED";
     if (now >= run.started + run.durationMs) return run.outcome;
     return now - run.started < 10_000 ? "STARTING" : "RUNNING";
@@ -180,8 +192,8 @@ export class StubGlue {
     return this.runs.find((r) => ["STARTING", "RUNNING"].includes(this.status(r)));
   }
 
-  record(run: StubRun): MaterializedViewRefreshTaskRun {
-    const status = this.status(run);
+  record(run: StubRun, at = this.clock.now()): MaterializedViewRefreshTaskRun {
+    const status = this.status(run, at);
     const ended = status === "SUCCEEDED" || status === "FAILED" || status === "STOPPED";
     return {
       MaterializedViewRefreshTaskRunId: run.id,

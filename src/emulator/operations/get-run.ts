@@ -1,4 +1,4 @@
-/** GetMaterializedViewRefreshTaskRun: one run by its id, as it stands now. */
+/** GetMaterializedViewRefreshTaskRun: one run by its id, as reads see it (see the consistency lag). */
 import { entityNotFound } from "../errors";
 import { InputReader } from "../validation";
 import { assertAllowed, type Operation, type OperationContext, type OperationOutput } from "./operation";
@@ -20,12 +20,12 @@ export function validateGetRun(input: Readonly<Record<string, unknown>>): GetRun
 }
 
 export function getRun(input: GetRunInput, context: OperationContext): OperationOutput {
-  const run = context.catalog.run(input.runId);
+  const run = context.catalog.run(input.runId, context.readAt);
   if (run?.view.catalogId !== input.catalogId) {
     throw entityNotFound(`Materialized view refresh task run ${input.runId} not found in catalog ${input.catalogId}`);
   }
   assertAllowed(context, run.view);
-  return { MaterializedViewRefreshTaskRun: wireRun(run, context.now, context.accountId) };
+  return { MaterializedViewRefreshTaskRun: wireRun(run, context.readAt, context.accountId) };
 }
 
 export const getRunOperation: Operation = {

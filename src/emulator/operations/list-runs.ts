@@ -85,11 +85,11 @@ export function listRuns(input: ListRunsInput, context: OperationContext): Opera
     }
     after = token.after;
   }
-  const remaining = context.catalog.list(input).filter((run) => run.sequence < after);
+  const remaining = context.catalog.list(input, context.readAt).filter((run) => run.sequence < after);
   const page = remaining.slice(0, input.maxResults);
   const last = page[page.length - 1];
   return {
-    MaterializedViewRefreshTaskRuns: page.map((run) => wireRun(run, context.now, context.accountId)),
+    MaterializedViewRefreshTaskRuns: page.map((run) => wireRun(run, context.readAt, context.accountId)),
     ...(remaining.length > page.length && last ? { NextToken: encodePageToken({ filter, after: last.sequence }) } : {}),
   };
 }

@@ -6,6 +6,8 @@ export interface OperationContext {
   readonly catalog: Catalog;
   /** Emulated epoch milliseconds at which the request is processed. */
   readonly now: number;
+  /** Emulated epoch milliseconds whose catalog reads (Get, List) see: `now` less the consistency lag. */
+  readonly readAt: number;
   /** The caller's account: where its Glue calls act. */
   readonly accountId: string;
   /** The region the request was signed for. */
