@@ -1,422 +1,55 @@
 /**
- * The provider lifecycle at deploy time: check, diff, create, read, update, delete.
- * The serialized provider loads this module by package name inside the provider host.
+ * The provider lifecycle at deploy time: check, diff, create, read, update, delete, over the rules
+ * of one view's refresh (refresher.ts). The serialized provider loads this module inside the
+ * provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { readStackConfig, type StackAwsConfig } from "./aws-config";
 import { planChange } from "./diff";
-import { isExpiredCredentials, RefreshFailedError, type AwsCallError } from "./errors";
-import {
-  callerIdentity,
-  findActiveRun,
-  findRunStartedSince,
-  getRun,
-  isActive,
-  previousRunDuration,
-  sdkDefaultRegion,
-  startRun,
-  stopRun,
-  targetKey,
-  type AwsTarget,
-  type CallerIdentity,
-  type RefreshRun,
-  type RunStatus,
-  type ViewRef,
-  VISIBILITY_WINDOW_MS,
-} from "./glue";
-import {
-  containsUnknown,
-  DEFAULTS,
-  UNKNOWN,
-  validateInputs,
-  withDefaults,
-  type RefreshInputs,
-  type RefreshSettings,
-  type AssumeRoleArgs,
-} from "./inputs";
-import { hostInterruptSignal } from "./interrupt";
-import { formatBytes, formatDuration, ProgressReporter } from "./progress";
+import { RefreshFailedError } from "./errors";
+import type { AwsTarget, RefreshRun } from "./glue";
+import { DEFAULTS, validateInputs, withDefaults, type RefreshInputs } from "./inputs";
+import { createRefresher, type RefresherOptions } from "./refresher";
 import type { RetryContext } from "./retry";
-import {
-  buildState,
-  compact,
-  pickRunFields,
-  runFields,
-  withRunFields,
-  type RefreshState,
-  type ResolvedSettings,
-} from "./state";
-import {
-  clockFromEnvironment,
-  DEFAULT_SCHEDULE,
-  waitUntil,
-  type Clock,
-  type PollSchedule,
-  type WaitOutcome,
-} from "./wait";
+import { buildState, pickRunFields, runFields, withRunFields, type RefreshState, type ResolvedSettings } from "./state";
 
-export interface LifecycleOptions {
-  /** The passage of time. @default the system clock, scaled by GLUE_MV_REFRESH_CLOCK_SCALE when set */
-  readonly clock?: Clock;
-  /** Where progress lines go; the provider host shows its stdout to the user. @default console.log */
-  readonly print?: (line: string) => void;
-  /** The source of jitter for poll and retry delays. @default Math.random */
-  readonly random?: () => number;
-  /** How often to poll a run. @default DEFAULT_SCHEDULE */
-  readonly schedule?: PollSchedule;
-  /** Gives the signal that ends waits and retries early. @default SIGINT or SIGTERM to the process */
-  readonly interrupts?: () => AbortSignal;
-}
+/** How the lifecycle meets the world: time, output, jitter, polling, interruptions. */
+export type LifecycleOptions = Omit<RefresherOptions, "kind">;
 
 /** The provider's lifecycle, every method present. */
 export type RefreshLifecycle = Required<pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState>>;
-
-const MINUTE = 60_000;
-
-/** Get has not known a run for longer than reads may lag behind writes: Glue has lost it. */
-class UnknownRunError extends Error {}
 
 /**
  * Partial state must carry the serialized provider like any other state: the provider host loads
  * the provider from the recorded properties for a later refresh or delete.
  */
-async function keepingProvider<T>(inputs: RefreshInputs, work: Promise<T>): Promise<T> {
+export async function keepingProvider<T>(inputs: object, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    const provider = (inputs as unknown as Record<string, unknown>).__provider;
+    const provider = (inputs as Record<string, unknown>).__provider;
     if (!(error instanceof RefreshFailedError) || provider === undefined) throw error;
     throw new RefreshFailedError(error.message, error.id, { ...error.properties, __provider: provider });
   }
 }
 
 export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycle {
-  const clock = options.clock ?? clockFromEnvironment();
-  const print = options.print ?? ((line: string) => console.log(line));
-  const random = options.random ?? Math.random;
-  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
-  const interrupts = options.interrupts ?? hostInterruptSignal;
-  let stack: StackAwsConfig = {};
-  /** Stack config that cannot be used: every operation fails with it rather than call AWS otherwise. */
-  let stackProblem: Error | undefined;
-  const identities = new Map<string, Promise<CallerIdentity>>();
-  const sdkRegions = new Map<string | undefined, Promise<string | undefined>>();
+  const refresher = createRefresher(options);
+  const { clock, configured, interrupts, within, resolve, say, subject, idOf } = refresher;
 
-  /** The retry context of one operation: bounded by the resource's timeout from now. */
-  function within(timeoutMinutes: number, signal?: AbortSignal): RetryContext {
-    return { deadline: clock.now() + timeoutMinutes * MINUTE, clock, random, signal };
-  }
-
-  function configured(): void {
-    if (stackProblem) throw stackProblem;
-  }
-
-  /**
-   * Where and as whom a resource calls AWS: its region, its endpoint (else aws:endpoints') for
-   * Glue and STS, the stack's credentials, then the stack's roles and the resource's own.
-   */
-  function targetFor(region: string, endpoint: string | undefined, assumeRole: AssumeRoleArgs | undefined): AwsTarget {
-    return compact({
-      region,
-      endpoint: endpoint ?? stack.endpoints?.glue,
-      stsEndpoint: endpoint ?? stack.endpoints?.sts,
-      stsRegion: stack.stsRegion,
-      profile: stack.profile,
-      sharedCredentialsFile: stack.sharedCredentialsFile,
-      sharedConfigFile: stack.sharedConfigFile,
-      credentials: stack.credentials,
-      roles: [...(stack.assumeRoles ?? []), ...(assumeRole ? [assumeRole] : [])],
-    });
-  }
-
-  /** The region the AWS SDK's own chain finds, looked up once per process and profile. */
-  function sdkRegion(): Promise<string | undefined> {
-    let region = sdkRegions.get(stack.profile);
-    if (!region) {
-      region = sdkDefaultRegion(stack.profile);
-      sdkRegions.set(stack.profile, region);
-    }
-    return region;
-  }
-
-  async function resolveRegion(settings: { region?: string; resourceName: string }): Promise<string> {
-    const region = settings.region ?? stack.region ?? (await sdkRegion());
-    if (!region) {
-      throw new Error(
-        `MaterializedViewRefresh "${settings.resourceName}": no AWS region found; set the stack config aws:region ` +
-          "(pulumi config set aws:region us-east-1), the resource's region, or AWS_REGION",
-      );
-    }
-    return region;
-  }
-
-  /** Who the target's calls act as, looked up once per process and target. */
-  function identityOf(target: AwsTarget, context: RetryContext): Promise<CallerIdentity> {
-    const key = targetKey(target);
-    let identity = identities.get(key);
-    if (!identity) {
-      identity = callerIdentity(target, context);
-      identities.set(key, identity);
-      identity.catch(() => identities.delete(key));
-    }
-    return identity;
-  }
-
-  const guarded = () => stack.allowedAccountIds !== undefined || stack.forbiddenAccountIds !== undefined;
-
-  /** Refuses, before any Glue call, an account that aws:allowedAccountIds or aws:forbiddenAccountIds rules out. */
-  function guard(who: string, identity: CallerIdentity): void {
-    const as = `account ${identity.account}${identity.arn ? ` (${identity.arn})` : ""}`;
-    const { allowedAccountIds: allowed, forbiddenAccountIds: forbidden } = stack;
-    let rule: string | undefined;
-    if (allowed && !allowed.includes(identity.account))
-      rule = `the stack config aws:allowedAccountIds does not list it (allowed: ${allowed.join(", ") || "none"})`;
-    else if (forbidden?.includes(identity.account)) rule = "the stack config aws:forbiddenAccountIds lists it";
-    if (rule) throw new Error(`${who}: refusing to call AWS Glue as ${as}: ${rule}. No Glue call was made`);
-  }
-
-  async function resolve(
-    partial: RefreshSettings,
-    context: RetryContext,
-  ): Promise<{ settings: ResolvedSettings; target: AwsTarget }> {
-    const region = partial.region === UNKNOWN ? UNKNOWN : await resolveRegion(partial);
-    const target = targetFor(region, partial.endpoint, partial.assumeRole);
-    // In a preview, where and as whom may not be known yet.
-    const known = region !== UNKNOWN && partial.endpoint !== UNKNOWN && !containsUnknown(partial.assumeRole);
-    const identity =
-      known && (partial.catalogId === undefined || guarded()) ? await identityOf(target, context) : undefined;
-    if (identity) guard(subjectOf(partial), identity);
-    const catalogId = partial.catalogId ?? identity?.account ?? UNKNOWN;
-    return { settings: { ...partial, region, catalogId }, target };
-  }
-
-  const viewOf = (s: ViewRef): ViewRef => ({
-    catalogId: s.catalogId,
-    databaseName: s.databaseName,
-    tableName: s.tableName,
-  });
-  const idOf = (s: ViewRef) => `${s.catalogId}:${s.databaseName}.${s.tableName}`;
-  const say = (s: Pick<ResolvedSettings, "resourceName" | "databaseName" | "tableName" | "quiet">, text: string) => {
-    if (!s.quiet) print(`${s.resourceName} (${s.databaseName}.${s.tableName}): ${text}`);
-  };
-  const subjectOf = (s: Pick<RefreshSettings, "resourceName" | "databaseName" | "tableName">) =>
-    `MaterializedViewRefresh "${s.resourceName}" (${s.databaseName}.${s.tableName})`;
-  const subject = (s: ResolvedSettings) => subjectOf(s);
-  const interrupted = (s: ResolvedSettings) =>
-    new Error(`${subject(s)}: interrupted (the provider host was told to stop) before a refresh was started`);
-
-  /**
-   * Waits for a run of `view` (the resource's own by default) to leave STARTING/RUNNING, printing a
-   * progress line at most once a minute. Get may not know a run yet (reads lag behind writes): the
-   * run keeps its last known status until Get has not known it for VISIBILITY_WINDOW_MS, and then
-   * it is lost (UnknownRunError).
-   */
-  async function settle(
-    s: ResolvedSettings,
-    target: AwsTarget,
-    run: RefreshRun,
-    context: RetryContext,
-    view: ViewRef = viewOf(s),
-    label = "refresh run",
-  ) {
-    const progress = new ProgressReporter(clock, MINUTE);
-    // The view's previous run predicts this one, so polls can be few until near its end.
-    const expectedMs = await previousRunDuration(target, viewOf(s), run.runId, s.fullRefresh, clock);
-    let last = run;
-    let seenAt = clock.now();
-    return waitUntil(
-      run,
-      async () => {
-        const seen = await getRun(target, view, run.runId, context);
-        if (seen) {
-          seenAt = clock.now();
-          return (last = seen);
-        }
-        const unseenFor = clock.now() - seenAt;
-        if (unseenFor < VISIBILITY_WINDOW_MS) return last;
-        throw new UnknownRunError(
-          `Glue does not know ${label} ${run.runId}: GetMaterializedViewRefreshTaskRun answered ` +
-            `EntityNotFoundException for ${formatDuration(unseenFor)}`,
-        );
-      },
-      (r) => !isActive(r.status),
-      {
-        deadline: context.deadline,
-        clock,
-        schedule,
-        random,
-        signal: context.signal,
-        origin: run.startTime?.getTime(),
-        expectedMs,
-        onPoll: (r, elapsed) => {
-          if (!progress.due()) return;
-          const processed = r.processedBytes ? `, ${formatBytes(r.processedBytes)} processed` : "";
-          say(s, `${label} ${r.runId} ${r.status}, ${formatDuration(elapsed)} elapsed${processed}`);
-        },
-      },
-    );
-  }
-
-  /**
-   * After an unanswered Start met a run in progress, that run is probably ours and not yet listed
-   * (reads lag behind writes): polls List for a run started since that Start was sent, until Glue
-   * lists one or the visibility window has passed (or the deadline, or an interruption).
-   */
-  function awaitListed(
-    s: ResolvedSettings,
-    target: AwsTarget,
-    since: number,
-    context: RetryContext,
-  ): Promise<WaitOutcome<RefreshRun | undefined>> {
-    say(s, "a refresh is in progress, probably the one an unanswered Start request began; waiting for Glue to list it");
-    return waitUntil<RefreshRun | undefined>(
-      undefined,
-      () => findRunStartedSince(target, viewOf(s), since, context),
-      (run) => run !== undefined,
-      {
-        deadline: Math.min(context.deadline, since + VISIBILITY_WINDOW_MS),
-        clock,
-        schedule,
-        random,
-        signal: context.signal,
-      },
-    );
-  }
-
-  function recognised(s: ResolvedSettings, run: RefreshRun): RefreshRun {
-    say(s, `recognised refresh run ${run.runId}, started by an earlier attempt whose answer was lost`);
-    return run;
-  }
-
-  /**
-   * Starts a run for the view, applying the ifRunning policy when one is already in progress.
-   * Returns our run, or the adopted one; throws when no run could be started before the deadline.
-   */
-  async function startOwnRun(s: ResolvedSettings, target: AwsTarget, context: RetryContext): Promise<RefreshRun> {
-    const view = viewOf(s);
-    for (;;) {
-      if (context.signal?.aborted) throw interrupted(s);
-      const started = await startRun(target, view, s.fullRefresh, context);
-      if ("runId" in started) {
-        say(s, `started ${s.fullRefresh ? "full " : ""}refresh run ${started.runId}`);
-        return { runId: started.runId, status: "STARTING", startTime: new Date(clock.now()) };
-      }
-      if ("recovered" in started) return recognised(s, started.recovered);
-      if (started.uncertainSince !== undefined) {
-        const listed = await awaitListed(s, target, started.uncertainSince, context);
-        if (listed.value) return recognised(s, listed.value);
-        if (listed.state === "aborted") throw interrupted(s);
-        if (clock.now() >= context.deadline) {
-          throw new Error(
-            `${subject(s)}: gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for Glue to list the ` +
-              "refresh run that an unanswered Start request may have started; a refresh is in progress and may be " +
-              "this resource's. Raise timeoutMinutes",
-          );
-        }
-        // The window has passed and List shows no run of ours: the run in progress is someone else's.
-      }
-      const active = await findActiveRun(target, view, context);
-      if (!active) {
-        // The other run ended between our Start and List, or Glue does not list it yet: pause
-        // briefly, then start again.
-        if (clock.now() + schedule.minDelayMs > context.deadline) break;
-        await clock.sleep(schedule.minDelayMs, context.signal);
-        continue;
-      }
-      const since = active.startTime ? ` since ${active.startTime.toISOString()}` : "";
-      switch (s.ifRunning) {
-        case "fail":
-          throw new Error(
-            `${subject(s)}: refresh run ${active.runId} is already ${active.status}${since}, ` +
-              `and ifRunning is "fail"; no refresh was started`,
-          );
-        case "adopt":
-          say(s, `adopted refresh run ${active.runId}, already ${active.status}${since}`);
-          return active;
-        case "stop": {
-          const stop = await stopRun(target, view, context);
-          say(
-            s,
-            stop === "stopping"
-              ? `stopping refresh run ${active.runId} to start a new one`
-              : `refresh run ${active.runId} ended before it could be stopped`,
-          );
-          break;
-        }
-        case "wait":
-          say(
-            s,
-            `waiting for refresh run ${active.runId}, already ${active.status}${since}, before starting a new one`,
-          );
-          break;
-      }
-      const other = await settle(s, target, active, context).catch((error: unknown) => {
-        if (error instanceof UnknownRunError) return undefined; // gone: nothing left to wait for
-        throw error;
-      });
-      if (!other) continue;
-      if (other.state === "aborted") throw interrupted(s);
-      if (other.state === "timeout") break;
-      say(s, `refresh run ${active.runId} ended ${other.value.status}`);
-    }
-    throw new Error(
-      `${subject(s)}: gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for the refresh ` +
-        `already in progress to end; no refresh was started. Raise timeoutMinutes or set ifRunning to "stop"`,
-    );
-  }
-
-  /**
-   * Waits for the runs of the upstream views among the sources to end, so that a refresh never
-   * reads an upstream view in the middle of its own refresh; fails when one did not succeed.
-   */
-  async function awaitUpstreams(s: ResolvedSettings, context: RetryContext): Promise<void> {
-    for (const upstream of s.upstreams) {
-      const name = `upstream view ${upstream.databaseName}.${upstream.tableName}`;
-      let run: RefreshRun = { runId: upstream.runId, status: upstream.status as RunStatus };
-      if (isActive(run.status)) {
-        say(s, `waiting for ${name}'s refresh run ${run.runId}, ${run.status}, before starting a refresh`);
-        // Chained views share a catalog and so a region; the upstream's run is read as our own are.
-        const target = targetFor(upstream.region, s.endpoint, s.assumeRole);
-        const waited = await settle(s, target, run, context, viewOf(upstream), `${name}'s refresh run`);
-        if (waited.state === "aborted") throw interrupted(s);
-        if (waited.state === "timeout") {
-          throw new Error(
-            `${subject(s)}: gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for ${name}'s ` +
-              `refresh run ${run.runId}, last seen ${waited.value.status}; no refresh was started`,
-          );
-        }
-        run = waited.value;
-      }
-      if (run.status !== "SUCCEEDED") {
-        throw new Error(
-          `${subject(s)}: ${name}'s refresh run ${run.runId} ended ${run.status}: ` +
-            `${run.errorMessage ?? "Glue gave no error message"}; no refresh was started. ` +
-            `Refresh the upstream view again (change its triggers), then deploy`,
-        );
-      }
-    }
-  }
-
-  /** Starts (or adopts) a run, once the upstream views' runs ended, and when asked waits for its outcome. */
+  /** Starts (or adopts) a run and, when asked, waits for its outcome. */
   async function refresh(
     s: ResolvedSettings,
     target: AwsTarget,
     id: string,
     context: RetryContext,
   ): Promise<RefreshState> {
-    await awaitUpstreams(s, context);
-    const began = clock.now();
-    const run = await startOwnRun(s, target, context);
+    const { run, began } = await refresher.begin(s, target, context);
     return s.waitForCompletion
       ? outcome(s, target, id, run, context, began)
       : buildState(s, runFields(run, new Date(began)));
   }
 
-  /**
-   * Waits for a run we own and turns its end into state, or into a partial-state error that keeps
-   * the run id: whatever stops the wait (failure, timeout, interruption, an AWS error), the stack
-   * records the run and the next deployment picks it up.
-   */
+  /** Waits for our run, failing the deployment with partial state that keeps it when it did not succeed. */
   async function outcome(
     s: ResolvedSettings,
     target: AwsTarget,
@@ -425,42 +58,10 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     context: RetryContext,
     began: number,
   ): Promise<RefreshState> {
-    const stateOf = (r: RefreshRun) => buildState(s, runFields(r, new Date(began)));
-    let waited;
-    try {
-      waited = await settle(s, target, run, context);
-    } catch (error) {
-      const why =
-        error instanceof UnknownRunError
-          ? `${error.message}; the next deployment starts a new refresh`
-          : isExpiredCredentials(error)
-            ? `the AWS credentials expired while waiting for refresh run ${run.runId}, which goes on in Glue; ` +
-              `the next deployment waits for it again (${(error as AwsCallError).summary}). These credentials cannot be ` +
-              "renewed (static session keys): let the provider assume a role, which it renews before it expires " +
-              "(aws:assumeRoles in the stack config, or the resource's assumeRole), or give the pipeline a session " +
-              `that outlasts the refresh (up to timeoutMinutes, ${s.timeoutMinutes})`
-            : `could not follow refresh run ${run.runId}, which goes on in Glue: ${(error as Error).message}`;
-      throw new RefreshFailedError(`${subject(s)}: ${why}`, id, { ...stateOf(run) });
-    }
-    const final = waited.value;
-    if (waited.state === "done" && final.status === "SUCCEEDED") {
-      say(s, summary(final, clock.now() - began));
-      return stateOf(final);
-    }
-    let why: string;
-    if (waited.state === "done") {
-      why = `refresh run ${final.runId} ended ${final.status}: ${final.errorMessage ?? "Glue gave no error message"}`;
-    } else if (waited.state === "timeout") {
-      why =
-        `gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for refresh run ${final.runId}, ` +
-        `last seen ${final.status}; the run goes on in Glue and the next deployment waits for it again`;
-    } else {
-      why =
-        `interrupted while waiting for refresh run ${final.runId}, last seen ${final.status}; ` +
-        "the run goes on in Glue and the next deployment waits for it again";
-      say(s, why);
-    }
-    throw new RefreshFailedError(`${subject(s)}: ${why}`, id, { ...stateOf(final) });
+    const waited = await refresher.settle(s, target, run, context).catch((error: unknown) => ({ error }));
+    const verdict = refresher.verdict(s, run, waited, began);
+    if (verdict.ok) return verdict.state;
+    throw new RefreshFailedError(`${subject(s)}: ${verdict.why}`, id, { ...verdict.state });
   }
 
   /** Picks up a waited-for run the last deployment did not see finish. */
@@ -471,46 +72,21 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     olds: RefreshState,
     context: RetryContext,
   ): Promise<RefreshState> {
-    const run = await getRun(target, viewOf(s), olds.runId, context);
-    const startedFor = clock.now() - Date.parse(olds.startedAt);
-    if (!run && startedFor < VISIBILITY_WINDOW_MS) {
-      // Started moments ago: Glue's reads have not caught up with it yet.
-      const recorded: RefreshRun = { runId: olds.runId, status: olds.status, startTime: new Date(olds.startedAt) };
-      if (!s.waitForCompletion) return buildState(s, runFields(recorded, new Date(olds.startedAt)));
-      say(
-        s,
-        `waiting for refresh run ${olds.runId}, started ${formatDuration(startedFor)} ago and not yet known to Glue`,
-      );
-      return outcome(s, target, id, recorded, context, clock.now());
+    const next = await refresher.pickUp(s, target, olds, context);
+    switch (next.kind) {
+      case "ended":
+        return next.state;
+      case "restart":
+        say(s, `starting a new refresh: ${next.reason}`);
+        return refresh(s, target, id, context);
+      case "follow":
+        return outcome(s, target, id, next.run, context, clock.now());
     }
-    if (!run || run.status === "FAILED" || run.status === "STOPPED") {
-      say(s, `starting a new refresh: refresh run ${olds.runId} ${run ? `ended ${run.status}` : "is unknown to Glue"}`);
-      return refresh(s, target, id, context);
-    }
-    if (run.status === "SUCCEEDED" || !s.waitForCompletion)
-      return buildState(s, runFields(run, new Date(olds.startedAt)));
-    say(s, `waiting again for refresh run ${run.runId}, still ${run.status}`);
-    return outcome(s, target, id, run, context, clock.now());
-  }
-
-  function summary(run: RefreshRun, elapsedMs: number): string {
-    const details = [run.refreshType, run.dpuSeconds !== undefined ? `${run.dpuSeconds} DPU-seconds` : undefined]
-      .filter(Boolean)
-      .join(", ");
-    return `refresh run ${run.runId} SUCCEEDED after ${formatDuration(elapsedMs)}${details ? ` (${details})` : ""}`;
   }
 
   return {
     async configure(req) {
-      // The provider host configures a provider once and keeps it even when configure throws, so a
-      // problem is kept and thrown by every operation instead.
-      try {
-        stack = readStackConfig((key) => req.config.get(key));
-        stackProblem = undefined;
-      } catch (error) {
-        stack = {};
-        stackProblem = error as Error;
-      }
+      refresher.configure((key) => req.config.get(key));
     },
 
     async check(_olds, news) {
@@ -569,9 +145,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
         throw new Error(`MaterializedViewRefresh ${id}: cannot be imported or read without a recorded run id`);
       }
       const context = within(props.timeoutMinutes ?? DEFAULTS.timeoutMinutes);
-      const target = targetFor(props.region, props.endpoint, props.assumeRole);
-      if (guarded()) guard(subjectOf(props), await identityOf(target, context));
-      const run = await getRun(target, viewOf(props), props.runId, context);
+      const run = await refresher.readBack(props, context);
       if (!run) {
         say(props, `Glue no longer knows refresh run ${props.runId}; keeping the recorded state`);
         return { id, props };
