@@ -29,6 +29,7 @@ import { hostInterruptSignal } from "./interrupt";
 import { formatBytes, formatDuration, ProgressReporter } from "./progress";
 import type { RetryContext } from "./retry";
 import { buildState, compact, runFields, type RefreshState, type ResolvedSettings } from "./state";
+import { Sighting, UnknownRunError } from "./watch";
 import {
   clockFromEnvironment,
   DEFAULT_SCHEDULE,
@@ -68,9 +69,6 @@ export type PickUp =
 export type Refresher = ReturnType<typeof createRefresher>;
 
 const MINUTE = 60_000;
-
-/** Get has not known a run for longer than reads may lag behind writes: Glue has lost it. */
-export class UnknownRunError extends Error {}
 
 export function createRefresher(options: RefresherOptions = {}) {
   const clock = options.clock ?? clockFromEnvironment();
@@ -218,23 +216,14 @@ export function createRefresher(options: RefresherOptions = {}) {
     const progress = new ProgressReporter(clock, MINUTE);
     // The view's previous run predicts this one, so polls can be few until near its end.
     const expectedMs = await previousRunDuration(target, viewOf(s), run.runId, s.fullRefresh, clock);
-    let last = run;
-    let seenAt = clock.now();
+    const sighting = new Sighting(clock, run, label);
     return waitUntil(
       run,
-      async () => {
-        const seen = await getRun(target, view, run.runId, context);
-        if (seen) {
-          seenAt = clock.now();
-          return (last = seen);
-        }
-        const unseenFor = clock.now() - seenAt;
-        if (unseenFor < VISIBILITY_WINDOW_MS) return last;
-        throw new UnknownRunError(
-          `Glue does not know ${label} ${run.runId}: GetMaterializedViewRefreshTaskRun answered ` +
-            `EntityNotFoundException for ${formatDuration(unseenFor)}`,
-        );
-      },
+      async () =>
+        sighting.see(
+          await getRun(target, view, run.runId, context),
+          "GetMaterializedViewRefreshTaskRun answered EntityNotFoundException",
+        ),
       (r) => !isActive(r.status),
       {
         deadline: context.deadline,

@@ -5,8 +5,42 @@
  * (`nextDelay`, as a single wait polls), deadline and outcome (`WaitOutcome`, as `waitUntil` ends).
  * Time is injected, so tests run instantly.
  */
-import { isActive, type RefreshRun } from "./glue";
+import { isActive, VISIBILITY_WINDOW_MS, type RefreshRun } from "./glue";
+import { formatDuration } from "./progress";
 import { nextDelay, type Clock, type PollSchedule, type WaitOutcome } from "./wait";
+
+/** Glue has not shown a run for longer than its reads may lag behind its writes: it has lost it. */
+export class UnknownRunError extends Error {}
+
+/**
+ * A run's last sighting. Glue's reads may not show a run yet (they lag behind writes): until it has
+ * not shown the run for VISIBILITY_WINDOW_MS, the run keeps its last known record.
+ */
+export class Sighting {
+  private seenAt: number;
+
+  constructor(
+    private readonly clock: Clock,
+    private last: RefreshRun,
+    /** What messages call the run, e.g. "refresh run". */
+    private readonly label: string,
+  ) {
+    this.seenAt = clock.now();
+  }
+
+  /** The run as just read, or as last seen when the read did not show it; `how` says what read. */
+  see(run: RefreshRun | undefined, how: string): RefreshRun {
+    if (run) {
+      this.seenAt = this.clock.now();
+      return (this.last = run);
+    }
+    const unseenFor = this.clock.now() - this.seenAt;
+    if (unseenFor < VISIBILITY_WINDOW_MS) return this.last;
+    throw new UnknownRunError(
+      `Glue does not know ${this.label} ${this.last.runId}: ${how} for ${formatDuration(unseenFor)}`,
+    );
+  }
+}
 
 /** A run being watched. */
 export interface Watched {
@@ -41,6 +75,7 @@ export interface WatcherOptions {
 
 interface Entry {
   watched: Watched;
+  sighting: Sighting;
   nextAt: number;
   settle: (outcome: WaitOutcome<RefreshRun>) => void;
   fail: (error: unknown) => void;
@@ -61,7 +96,8 @@ export class RunWatcher {
       const { clock, schedule, random } = this.options;
       const now = clock.now();
       const nextAt = Math.min(watched.deadline, now + nextDelay(now - watched.origin, schedule, random));
-      this.entries.add({ watched, nextAt, settle, fail });
+      const sighting = new Sighting(clock, watched.run, "refresh run");
+      this.entries.add({ watched, sighting, nextAt, settle, fail });
       this.wake?.abort();
       this.loop ??= this.run().finally(() => (this.loop = undefined));
     });
@@ -102,7 +138,13 @@ export class RunWatcher {
               inScope.map((e) => e.watched),
             );
             this.pages.set(scope, listed.pages);
-            for (const entry of inScope) this.seen(entry, listed.runs.get(entry.watched.run.runId));
+            for (const entry of inScope) {
+              this.seen(
+                entry,
+                listed.runs.get(entry.watched.run.runId),
+                "ListMaterializedViewRefreshTaskRuns did not list it",
+              );
+            }
           } catch (error) {
             for (const entry of inScope) this.failed(entry, error);
           }
@@ -110,7 +152,8 @@ export class RunWatcher {
           await Promise.all(
             dueHere.map(async (entry) => {
               try {
-                this.seen(entry, await this.options.reads.get(entry.watched));
+                const run = await this.options.reads.get(entry.watched);
+                this.seen(entry, run, "GetMaterializedViewRefreshTaskRun answered EntityNotFoundException");
               } catch (error) {
                 this.failed(entry, error);
               }
@@ -122,10 +165,14 @@ export class RunWatcher {
   }
 
   /** Takes a fresh record of a run (none: not visible yet), and ends or reschedules its wait. */
-  private seen(entry: Entry, run: RefreshRun | undefined): void {
+  private seen(entry: Entry, run: RefreshRun | undefined, unseen: string): void {
     if (!this.entries.has(entry)) return;
     const { clock, schedule, random } = this.options;
-    if (run) entry.watched = { ...entry.watched, run };
+    try {
+      entry.watched = { ...entry.watched, run: entry.sighting.see(run, unseen) };
+    } catch (error) {
+      return this.failed(entry, error);
+    }
     if (!isActive(entry.watched.run.status)) return this.end(entry, "done");
     const now = clock.now();
     if (now >= entry.watched.deadline) return this.end(entry, "timeout");

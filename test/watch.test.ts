@@ -11,7 +11,7 @@ class FakeGlue implements WatchReads {
   lists = 0;
   /** Pages each List of a scope takes. */
   pagesPerList = 1;
-  /** Runs a List does not show yet (reads that lag behind writes). */
+  /** Runs Get and List do not show yet (reads that lag behind writes). */
   hidden = new Set<string>();
   failList?: Error;
   private readonly ends = new Map<string, { at: number; outcome: RunStatus }>();
@@ -36,7 +36,8 @@ class FakeGlue implements WatchReads {
 
   get(watched: Watched): Promise<RefreshRun | undefined> {
     this.gets++;
-    return Promise.resolve(this.record(watched.run.runId));
+    const { runId } = watched.run;
+    return Promise.resolve(this.hidden.has(runId) ? undefined : this.record(runId));
   }
 
   list(_scope: string, watched: readonly Watched[]) {
@@ -135,5 +136,17 @@ describe("RunWatcher", () => {
     glue.failList = new Error("AccessDeniedException");
     const waits = [1, 2].map((i) => watcher.watch(glue.add(`run-${i}`, 10 * MINUTE)));
     await expect(Promise.all(waits)).rejects.toThrow("AccessDeniedException");
+  });
+});
+
+describe("RunWatcher and runs Glue does not show", () => {
+  it("fails a run's wait once the List has not shown it for longer than reads lag", async () => {
+    const { glue, watcher } = setUp();
+    glue.hidden.add("run-1");
+    const waits = [1, 2].map((i) => watcher.watch(glue.add(`run-${i}`, 60 * MINUTE)));
+    await expect(waits[0]).rejects.toThrow(
+      /^Glue does not know refresh run run-1: (ListMaterializedViewRefreshTaskRuns did not list it|GetMaterializedViewRefreshTaskRun answered EntityNotFoundException) for 5m \d\ds$/,
+    );
+    await expect(waits[1]).resolves.toMatchObject({ state: "done" });
   });
 });
