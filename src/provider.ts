@@ -8,35 +8,14 @@
  * bytes; elsewhere (this repository's own example) it serializes the small methods below.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { loadDeployTime } from "./deploy-time";
 import type { RefreshLifecycle } from "./lifecycle";
 import type { RefreshInputs } from "./inputs";
 import type { RefreshState } from "./state";
 
-/**
- * The deploy-time lifecycle, from the package installed in the Pulumi program's directory. It is
- * internal, so not in the package's exports: it is loaded by path, beside the package's main entry
- * as the provider host resolves it, which works both when this object is a reference to the
- * installed package and when its methods are serialized as they are.
- */
+/** The deploy-time lifecycle, from the package installed in the Pulumi program's directory. */
 function lifecycle(): RefreshLifecycle {
-  const name = "pulumi-glue-mv-refresh";
-  let main: string;
-  try {
-    // By name, not by path: the provider host resolves it from the program's node_modules.
-    main = require.resolve(name);
-  } catch (error) {
-    const { code } = error as { code?: string };
-    if (code !== "MODULE_NOT_FOUND") throw error;
-    throw new Error(
-      `MaterializedViewRefresh: cannot load ${name} from ${process.cwd()}; ` +
-        `install it in the Pulumi program's directory (npm install ${name})`,
-      { cause: error },
-    );
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const path = require("path") as typeof import("path");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(path.join(path.dirname(main), "lifecycle.js")) as typeof import("./lifecycle")).lifecycle;
+  return loadDeployTime<typeof import("./lifecycle")>("lifecycle.js", "MaterializedViewRefresh").lifecycle;
 }
 
 const refreshProvider: pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState> = {

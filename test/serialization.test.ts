@@ -30,3 +30,19 @@ describe("the serialized provider, from this repository's program", () => {
     }
   });
 });
+
+describe("a MaterializedViewRefreshGroup's serialized provider, from this repository's program", () => {
+  const { group } = serializeIn(path.join(__dirname, ".."));
+
+  it("deserializes into a provider whose check judges each member", () => {
+    expect(group.methods).toEqual(["check", "configure", "create", "delete", "diff", "read", "update"]);
+    expect(group.failures.map((f) => f.property)).toEqual(["views.daily.tableName"]);
+  });
+
+  it("is small and captures no SDK client, credential or environment value", () => {
+    expect(group.providerText.length).toBeLessThan(4096);
+    for (const captured of ["GlueClient", "STSClient", "AKIASENTINEL", SECRET, "token-sentinel", "process.env"]) {
+      expect(group.providerText).not.toContain(captured);
+    }
+  });
+});

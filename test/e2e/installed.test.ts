@@ -16,14 +16,21 @@ const DAILY = { databaseName: "sales", tableName: "daily_mv" };
 let installed: InstalledProgram;
 let emulator: GlueEmulator;
 
-/** The e2e program's refreshes alone: a fresh program has no @pulumi/aws for its tables. */
+/** The e2e program's refreshes and groups alone: a fresh program has no @pulumi/aws for its tables. */
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
-import { MaterializedViewRefresh, type MaterializedViewRefreshArgs } from "pulumi-glue-mv-refresh";
+import {
+  MaterializedViewRefresh,
+  MaterializedViewRefreshGroup,
+  type MaterializedViewRefreshArgs,
+  type MaterializedViewRefreshGroupArgs,
+} from "pulumi-glue-mv-refresh";
 
-for (const { name, args } of new pulumi.Config().requireObject<{ name: string; args: MaterializedViewRefreshArgs }[]>(
-  "refreshes",
-)) {
+const config = new pulumi.Config();
+for (const { name, args } of config.getObject<{ name: string; args: MaterializedViewRefreshArgs }[]>("refreshes") ?? []) {
   new MaterializedViewRefresh(name, args);
+}
+for (const { name, args } of config.getObject<{ name: string; args: MaterializedViewRefreshGroupArgs }[]>("groups") ?? []) {
+  new MaterializedViewRefreshGroup(name, args);
 }
 `;
 
@@ -52,6 +59,15 @@ it("deploys from a program that installed the package from its tarball", async (
   expect(report.ok).toBe(true);
   expect(report.steps[0].outputs).toMatchObject({ runId: emulator.runs(DAILY)[0].runId, status: "SUCCEEDED" });
   expect(engine.resource("daily")?.inputs.__provider).toContain('require("pulumi-glue-mv-refresh/provider")');
+});
+
+it("deploys a group from the tarball, its provider a reference to the package's own", async () => {
+  const engine = new Engine({ projectDir: installed.dir, hostEnv: hostEnv(emulator) });
+  const groups = JSON.stringify([{ name: "views", args: { views: { daily: DAILY }, endpoint: emulator.endpoint } }]);
+  const report = await engine.up({ config: { "aws:region": "us-east-1", groups } });
+  expect(report.ok).toBe(true);
+  expect(report.steps[0].outputs?.runs).toMatchObject({ daily: { runId: emulator.runs(DAILY)[0].runId } });
+  expect(engine.resource("views")?.inputs.__provider).toContain('require("pulumi-glue-mv-refresh/group-provider")');
 });
 
 it("refreshes nothing when the stack moves to a copy of the package with a different provider text", async () => {

@@ -5,7 +5,7 @@
 import * as path from "path";
 import { Engine, type DeploymentReport, type DeployOptions, type EngineOptions } from "../../harness";
 import { startEmulator, type EmulatedView, type EmulatorOptions, type GlueEmulator } from "../../src/emulator";
-import type { MaterializedViewRefreshArgs } from "../../src";
+import type { MaterializedViewRefreshArgs, MaterializedViewRefreshGroupArgs } from "../../src";
 
 /** Emulated milliseconds per real millisecond, for the emulator and the provider alike. */
 export const CLOCK_SCALE = 1000;
@@ -54,10 +54,21 @@ export interface DeclaredTable {
   readonly dependsOn?: readonly string[];
 }
 
-/** What the e2e program declares: tables first, then refreshes. */
-export type Declaration =
-  readonly Declared[] | { readonly tables?: readonly DeclaredTable[]; readonly refreshes: readonly Declared[] };
+/** A MaterializedViewRefreshGroup of the e2e program. */
+export interface DeclaredGroup {
+  readonly name: string;
+  readonly args: MaterializedViewRefreshGroupArgs;
+  readonly dependsOn?: readonly string[];
+}
 
+/** What the e2e program declares: tables first, then refreshes, then groups. */
+export type Declaration =
+  | readonly Declared[]
+  | {
+      readonly tables?: readonly DeclaredTable[];
+      readonly refreshes?: readonly Declared[];
+      readonly groups?: readonly DeclaredGroup[];
+    };
 /** In a declared resource's arguments: an output of a resource declared before it ("a.runId"). */
 export const output = (reference: string): never => ({ $output: reference }) as never;
 /** In a declared resource's arguments: a resource declared before it. */
@@ -92,8 +103,19 @@ export class E2eStack {
   }
 
   private configFor(resources: Declaration, config: Record<string, string>): Record<string, string> {
-    const { tables = [], refreshes } = "refreshes" in resources ? resources : { refreshes: resources };
-    return { ...config, tables: JSON.stringify(tables), refreshes: JSON.stringify(refreshes) };
+    const {
+      tables = [],
+      refreshes = [],
+      groups = [],
+    } = Array.isArray(resources)
+      ? { refreshes: resources as readonly Declared[] }
+      : (resources as Exclude<Declaration, readonly Declared[]>);
+    return {
+      ...config,
+      tables: JSON.stringify(tables),
+      refreshes: JSON.stringify(refreshes),
+      groups: JSON.stringify(groups),
+    };
   }
 
   /** Deploys with a refresh started out of band just before the provider host gets to work. */

@@ -22,5 +22,7 @@ export function serializeIn(programDir: string) {
     invalidFailures: { property: string; reason: string }[];
     /** The assumeRole inputs of two resources, as the engine receives them (secrets wrapped). */
     assumeRoles: Record<"hop" | "plain", Record<string, unknown>>;
+    /** A MaterializedViewRefreshGroup's serialized provider, its methods, and what its check refused. */
+    group: { providerText: string; methods: string[]; failures: { property: string; reason: string }[] };
   };
 }

@@ -1,10 +1,15 @@
 // A program whose resources come from stack config, so each end-to-end test declares its own:
-// "tables" (aws.glue.CatalogTable, mocked by the engine harness) and "refreshes". Arguments may
+// "tables" (aws.glue.CatalogTable, mocked by the engine harness), "refreshes" and "groups". Arguments may
 // refer to resources declared before: `{ "$output": "a.runId" }` is resource a's runId output,
 // `{ "$resource": "a" }` the resource itself; `dependsOn` names resources too.
 import type * as awsTypes from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MaterializedViewRefresh, type MaterializedViewRefreshArgs } from "pulumi-glue-mv-refresh";
+import {
+  MaterializedViewRefresh,
+  MaterializedViewRefreshGroup,
+  type MaterializedViewRefreshArgs,
+  type MaterializedViewRefreshGroupArgs,
+} from "pulumi-glue-mv-refresh";
 
 interface Declared<Args> {
   name: string;
@@ -41,9 +46,16 @@ if (tables.length > 0) {
     );
   }
 }
-for (const { name, args, dependsOn } of config.requireObject<Declared<MaterializedViewRefreshArgs>[]>("refreshes")) {
+for (const { name, args, dependsOn } of config.getObject<Declared<MaterializedViewRefreshArgs>[]>("refreshes") ?? []) {
   declared.set(
     name,
     new MaterializedViewRefresh(name, resolve(args) as MaterializedViewRefreshArgs, options(dependsOn)),
+  );
+}
+for (const { name, args, dependsOn } of config.getObject<Declared<MaterializedViewRefreshGroupArgs>[]>("groups") ??
+  []) {
+  declared.set(
+    name,
+    new MaterializedViewRefreshGroup(name, resolve(args) as MaterializedViewRefreshGroupArgs, options(dependsOn)),
   );
 }

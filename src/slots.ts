@@ -1,6 +1,7 @@
 /**
- * The engine's worker pool: at most `limit` steps run at once, like `pulumi up --parallel`, and a
- * step waiting for a worker gets one in the order it asked. A limit of 0 means no limit.
+ * At most `limit` holders at once, each waiting one getting a slot in the order it asked; a limit
+ * of 0 means no limit. A group's runs in flight (maxConcurrent), and the engine harness's workers
+ * (`pulumi up --parallel`).
  */
 export class Slots {
   private running = 0;
