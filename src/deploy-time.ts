@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 /**
  * How a serialized provider finds the package's deploy-time code inside the provider host: beside
  * the package's main entry, resolved from the Pulumi program's directory. By name, not by path, so
@@ -22,4 +24,24 @@ export function loadDeployTime<T>(file: string, resource: string): T {
   const path = require("path") as typeof import("path");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path.join(path.dirname(main), file)) as T;
+}
+
+/**
+ * A provider whose every method runs the deploy-time lifecycle `load` gives, loaded inside the
+ * provider host on first use; delete calls nothing (a refresh cannot be undone) and loads nothing.
+ */
+export function deployTimeProvider<I, O>(
+  load: () => Required<pulumi.dynamic.ResourceProvider<I, O>>,
+): pulumi.dynamic.ResourceProvider<I, O> {
+  return {
+    configure: (req) => load().configure(req),
+    check: (olds, news) => load().check(olds, news),
+    diff: (id, olds, news) => load().diff(id, olds, news),
+    create: (inputs) => load().create(inputs),
+    read: (id, props) => load().read(id, props),
+    update: (id, olds, news) => load().update(id, olds, news),
+    delete: async () => {
+      // Nothing to call.
+    },
+  };
 }

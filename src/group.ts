@@ -6,52 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { refreshInputs, withSecretExternalId } from "./arguments";
 import type { RunStatus } from "./glue";
 import groupProvider = require("./group-provider");
-import type { AssumeRoleArgs, IfRunningPolicy } from "./inputs";
-import type { RefreshSource } from "./resource";
-import type { GlueTableLike } from "./view";
+import type { IfRunningPolicy } from "./inputs";
+import type { MaterializedViewRefreshArgs } from "./resource";
 
 /** One view of a {@link MaterializedViewRefreshGroup}, with the meaning these have on a MaterializedViewRefresh. */
-export interface MaterializedViewRefreshGroupMember {
-  /**
-   * The materialized view as a Glue table resource; its catalog, database, name and region are taken from it.
-   * @default none: give `databaseName` and `tableName` instead
-   */
-  readonly view?: GlueTableLike;
-  /**
-   * With `view`, start a new refresh whenever the table's definition changes.
-   * @default true
-   */
-  readonly refreshOnViewChange?: boolean;
-  /**
-   * The tables and upstream views the view is built on; it refreshes after them.
-   * @default none
-   */
-  readonly sources?: readonly RefreshSource[];
-  /**
-   * The Glue database that holds the view; required unless `view` is given.
-   * @default the `view`'s database
-   */
-  readonly databaseName?: pulumi.Input<string>;
-  /**
-   * The materialized view; required unless `view` is given.
-   * @default the `view`'s name
-   */
-  readonly tableName?: pulumi.Input<string>;
-  /**
-   * The Data Catalog that holds the view.
-   * @default the `view`'s catalog, else the account of the identity that makes the Glue calls
-   */
-  readonly catalogId?: pulumi.Input<string>;
-  /**
-   * Ask Glue for a full refresh; a change starts a new refresh.
-   * @default false
-   */
-  readonly fullRefresh?: pulumi.Input<boolean>;
-  /**
-   * Any JSON values; a change of any of them starts a new refresh of this view.
-   * @default {}
-   */
-  readonly triggers?: pulumi.Input<Record<string, unknown>>;
+export interface MaterializedViewRefreshGroupMember extends Pick<
+  MaterializedViewRefreshArgs,
+  "view" | "refreshOnViewChange" | "sources" | "databaseName" | "tableName" | "catalogId" | "fullRefresh" | "triggers"
+> {
   /**
    * What to do when the view already has a refresh running.
    * @default the group's `ifRunning`
@@ -64,8 +26,11 @@ export interface MaterializedViewRefreshGroupMember {
   readonly timeoutMinutes?: pulumi.Input<number>;
 }
 
-/** Arguments of a {@link MaterializedViewRefreshGroup}. */
-export interface MaterializedViewRefreshGroupArgs {
+/** Arguments of a {@link MaterializedViewRefreshGroup}; those shared with MaterializedViewRefresh apply to every member. */
+export interface MaterializedViewRefreshGroupArgs extends Pick<
+  MaterializedViewRefreshArgs,
+  "waitForCompletion" | "region" | "endpoint" | "assumeRole" | "quiet"
+> {
   /** The views to refresh, by a key of your choosing that names each in `runs` and in messages. Not an `Input`. */
   readonly views: Readonly<Record<string, MaterializedViewRefreshGroupMember>>;
   /**
@@ -73,11 +38,6 @@ export interface MaterializedViewRefreshGroupArgs {
    * @default every member
    */
   readonly maxConcurrent?: pulumi.Input<number>;
-  /**
-   * Whether the deployment waits for every run and succeeds only when all SUCCEEDED.
-   * @default true
-   */
-  readonly waitForCompletion?: pulumi.Input<boolean>;
   /**
    * The longest a member's refresh is waited for, in minutes, for each member that does not set it.
    * @default 60
@@ -88,26 +48,6 @@ export interface MaterializedViewRefreshGroupArgs {
    * @default "wait"
    */
   readonly ifRunning?: pulumi.Input<IfRunningPolicy>;
-  /**
-   * The AWS region of the views that are not given as a `view` that knows its region.
-   * @default the stack config `aws:region`, then the AWS SDK's own chain
-   */
-  readonly region?: pulumi.Input<string>;
-  /**
-   * An endpoint URL for Glue and STS (a VPC endpoint, a local emulator); https unless loopback.
-   * @default the AWS SDK's endpoint for the region
-   */
-  readonly endpoint?: pulumi.Input<string>;
-  /**
-   * A role assumed after the stack config's `aws:assumeRoles`, to reach the views' account.
-   * @default none
-   */
-  readonly assumeRole?: pulumi.Input<AssumeRoleArgs>;
-  /**
-   * Print nothing while waiting (failures still fail the deployment).
-   * @default false
-   */
-  readonly quiet?: pulumi.Input<boolean>;
 }
 
 /** The run a member of a group last started or adopted, and the view and settings it ran with. */
