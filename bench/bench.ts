@@ -6,7 +6,7 @@
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Engine, ProviderHost, runProgram, type DeploymentReport } from "../harness";
+import { defaultParallel, Engine, ProviderHost, runProgram, type DeploymentReport } from "../harness";
 import { installPacked } from "../harness/packaging";
 import { startEmulator, type EmulatedView, type GlueEmulator } from "pulumi-glue-mv-refresh/emulator";
 
@@ -56,16 +56,20 @@ function hostEnv(emulator?: GlueEmulator, scale = 1): NodeJS.ProcessEnv {
   };
 }
 
-/** One deployment of `count` resources of one kind against an emulator. */
+/**
+ * One deployment of `count` resources of one kind against an emulator, with a step for each at
+ * once unless `parallel` is given (as `pulumi up --parallel`).
+ */
 async function deploy(
   program: string,
-  kind: Kind,
+  kind: Kind | "group",
   count: number,
   emulator: GlueEmulator,
   extra: Record<string, string> = {},
   scale = 1,
+  parallel = count,
 ) {
-  const engine = new Engine({ projectDir: program, hostEnv: hostEnv(emulator, scale), parallel: count });
+  const engine = new Engine({ projectDir: program, hostEnv: hostEnv(emulator, scale), parallel });
   return engine.up({ config: { kind, count: String(count), endpoint: emulator.endpoint, ...extra } });
 }
 
@@ -367,6 +371,86 @@ async function memory(program: string): Promise<Row[]> {
   ];
 }
 
+/**
+ * 7. Many views in one deployment, through the engine harness at this machine's default
+ * parallelism: as separate resources, as one MaterializedViewRefreshGroup, and the physical limit
+ * (one refresh); and how long a resource declared after the refreshes waits to start.
+ */
+async function manyViews(program: string): Promise<Row[]> {
+  const count = 48;
+  const duration = 10 * 60_000;
+  // A 10-minute refresh takes 3 real seconds.
+  const scale = 200;
+  const minutes = (emulated: number) => `${(emulated / 60_000).toFixed(1)} min`;
+  const measure = async (kind: "ours" | "group", views: number) => {
+    const emulator = await startEmulator({
+      views: Array.from({ length: views }, (_, i) => ({ databaseName: "bench", tableName: `view_${i}` })),
+      credentials: [CREDENTIALS],
+      clockScale: scale,
+      runDurationMs: duration,
+    });
+    try {
+      const report = await deploy(
+        program,
+        kind,
+        views,
+        emulator,
+        { waitForCompletion: "true", timeoutMinutes: "600", plainAfterMs: "1000" },
+        scale,
+        defaultParallel(),
+      );
+      if (!report.ok) throw new Error(`${kind} x ${views}: ${report.steps.find((s) => !s.ok)?.error}`);
+      // Emulated time, from the first AWS request of the deployment.
+      const first = emulator.requests[0].time;
+      const refreshes = report.steps.filter((s) => s.name !== "after-refreshes");
+      const wall = (Math.max(...refreshes.map((s) => s.finishedAt)) - first) * scale;
+      const plain = report.steps.find((s) => s.name === "after-refreshes")!;
+      const plainWaited = (plain.startedAt - plain.registeredAt!) * scale;
+      const reads = emulator.requests.filter((r) => /^(Get|List)MaterializedViewRefreshTaskRuns?$/.test(r.operation));
+      return { wall, plainWaited, readsPerMinute: reads.length / (wall / 60_000) };
+    } finally {
+      await emulator.close();
+    }
+  };
+  const resources = await measure("ours", count);
+  const group = await measure("group", count);
+  const limit = await measure("ours", 1);
+  return [
+    {
+      figure: `${count} views of 10 min at --parallel ${defaultParallel()}: as ${count} resources`,
+      ours: minutes(resources.wall),
+      baseline: `limit ${minutes(limit.wall)}`,
+      ratio: ratio(resources.wall, limit.wall),
+      goal: "",
+      met: undefined,
+    },
+    {
+      figure: `  as one MaterializedViewRefreshGroup`,
+      ours: minutes(group.wall),
+      baseline: `limit ${minutes(limit.wall)}`,
+      ratio: ratio(group.wall, limit.wall),
+      goal: "within 1.1x the limit (one refresh)",
+      met: group.wall <= 1.1 * limit.wall,
+    },
+    {
+      figure: "  a resource registered after them waits for a worker: resources, group",
+      ours: `${minutes(resources.plainWaited)}, ${minutes(group.plainWaited)}`,
+      baseline: "",
+      ratio: "",
+      goal: "",
+      met: undefined,
+    },
+    {
+      figure: `  Glue reads per minute while ${count} wait: resources, group`,
+      ours: `${resources.readsPerMinute.toFixed(1)}, ${group.readsPerMinute.toFixed(1)}`,
+      baseline: "",
+      ratio: ratio(group.readsPerMinute, resources.readsPerMinute),
+      goal: "",
+      met: undefined,
+    },
+  ];
+}
+
 function formatDuration(ms: number): string {
   return ms >= 3_600_000 ? `${ms / 3_600_000} h` : ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 }
@@ -415,6 +499,7 @@ async function main(): Promise<void> {
       ["4. waiting", () => waiting(program)],
       ["5. memory", () => memory(program)],
       ["6. polling budget", () => pollingBudget(program)],
+      ["7. many views", () => manyViews(program)],
     ];
     // BENCH_ONLY=3,4 runs only those sections, while working on them.
     const only = process.env.BENCH_ONLY?.split(",");

@@ -22,6 +22,8 @@ export interface Step {
   readonly ok: boolean;
   readonly outputs?: Props;
   readonly error?: string;
+  /** When the program registered the resource (epoch ms): until `startedAt`, it waited to be planned and for a worker. */
+  readonly registeredAt?: number;
   /** When the step got a worker and began (epoch ms); a skipped step starts and ends at once. */
   readonly startedAt: number;
   /** When the step ended (epoch ms). */
@@ -82,6 +84,7 @@ export interface DeploymentOptions {
 export class Deployment {
   private readonly steps: Step[] = [];
   private readonly registrations: Registration[] = [];
+  private readonly registeredAt = new Map<string, number>();
   private readonly next = new Map<string, ResourceState>();
   private readonly prior: Map<string, ResourceState>;
   /** Resources whose step failed or was skipped, by URN: their dependents are skipped. */
@@ -102,6 +105,7 @@ export class Deployment {
   /** Answers a registration with the outcome of its step. */
   register(reg: Registration): Promise<Answer> {
     this.registrations.push(reg);
+    this.registeredAt.set(reg.urn, Date.now());
     const answer = this.run(reg);
     this.inFlight.add(answer);
     void answer.finally(() => this.inFlight.delete(answer));
@@ -114,7 +118,7 @@ export class Deployment {
   }
 
   private record(step: Step, state?: ResourceState): Answer {
-    this.steps.push(step);
+    this.steps.push({ ...step, registeredAt: this.registeredAt.get(step.urn) });
     if (state) this.next.set(step.urn, state);
     if (step.outcome !== "succeeded") {
       this.unsuccessful.set(step.urn, step.name);
