@@ -214,8 +214,11 @@ export function createRefresher(options: RefresherOptions = {}) {
     label = "refresh run",
   ) {
     const progress = new ProgressReporter(clock, MINUTE);
-    // The view's previous run predicts this one, so polls can be few until near its end.
-    const expectedMs = await previousRunDuration(target, viewOf(s), run.runId, s.fullRefresh, clock);
+    // The view's previous run predicts this one, so polls can be few until near its end (for
+    // another view's run, an upstream's, whether it is a full refresh is not known).
+    const own =
+      view.catalogId === s.catalogId && view.databaseName === s.databaseName && view.tableName === s.tableName;
+    const expectedMs = await previousRunDuration(target, view, run.runId, own && s.fullRefresh, clock);
     const sighting = new Sighting(clock, run, label);
     return waitUntil(
       run,

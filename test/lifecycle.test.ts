@@ -1,4 +1,8 @@
-import { StartMaterializedViewRefreshTaskRunCommand, type GlueClient } from "@aws-sdk/client-glue";
+import {
+  ListMaterializedViewRefreshTaskRunsCommand,
+  StartMaterializedViewRefreshTaskRunCommand,
+  type GlueClient,
+} from "@aws-sdk/client-glue";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { RefreshFailedError } from "../src/errors";
 import type { RefreshInputs } from "../src/inputs";
@@ -466,6 +470,11 @@ describe("upstream views among the sources", () => {
         /^daily \(sales\.daily_mv\): upstream view sales\.orders_mv's refresh run \S+ RUNNING, \d+m/,
       ),
     );
+    // The upstream's own history predicts how long its run takes.
+    const listed = glueMock
+      .commandCalls(ListMaterializedViewRefreshTaskRunsCommand)
+      .map((c) => c.args[0].input.TableName);
+    expect(listed[0]).toBe("orders_mv");
   });
 
   it("fails, starting nothing, when the upstream run did not succeed", async () => {
