@@ -116,21 +116,31 @@ export function createGroupLifecycle(options: LifecycleOptions = {}): GroupLifec
       },
     });
 
-    /** Follows a member's run to its end, releasing its slot then, and judges it. */
-    async function follow(member: Member, run: RefreshRun, context: RetryContext, began: number) {
+    /** Watches a member's run, with the group's other runs, until it ends (or the wait does). */
+    function watch(member: Member, run: RefreshRun, context: RetryContext, began: number) {
       following.set(run.runId, { member, context });
       statuses.set(member.key, run.status);
       const { settings, target } = member;
-      const watched: Watched = {
-        scope: JSON.stringify([targetKey(target), settings.catalogId, settings.databaseName]),
-        run,
-        origin: Math.min(run.startTime?.getTime() ?? began, began),
-        deadline: context.deadline,
-      };
-      const waited = await watcher.watch(watched).catch((error: unknown) => ({ error }));
-      const verdict: Verdict = refresher.verdict(settings, run, waited, began);
+      return watcher
+        .watch({
+          scope: JSON.stringify([targetKey(target), settings.catalogId, settings.databaseName]),
+          run,
+          origin: Math.min(run.startTime?.getTime() ?? began, began),
+          deadline: context.deadline,
+        })
+        .catch((error: unknown) => ({ error }));
+    }
+
+    /** Follows a member's run to its end and judges it, as a MaterializedViewRefresh judges its own. */
+    async function follow(
+      member: Member,
+      run: RefreshRun,
+      context: RetryContext,
+      began: number,
+    ): Promise<MemberResult> {
+      const verdict: Verdict = refresher.verdict(member.settings, run, await watch(member, run, context, began), began);
       statuses.set(member.key, verdict.ok ? "SUCCEEDED" : "failed");
-      return verdict;
+      return verdict.ok ? { state: verdict.state } : { state: verdict.state, failed: verdict.why };
     }
 
     /** Starts a member's run once a slot is free, then follows it (or, not waiting, leaves it). */
@@ -150,11 +160,10 @@ export function createGroupLifecycle(options: LifecycleOptions = {}): GroupLifec
       if (!settings.waitForCompletion) {
         // Not waiting for the run, but it holds its slot until it ends, so that later members keep
         // to maxConcurrent.
-        void follow(member, run, context, began).finally(release);
+        void watch(member, run, context, began).finally(release);
         return { state: buildState(settings, runFields(run, new Date(began))) };
       }
-      const verdict = await follow(member, run, context, began).finally(release);
-      return verdict.ok ? { state: verdict.state } : { state: verdict.state, failed: verdict.why };
+      return follow(member, run, context, began).finally(release);
     }
 
     async function part(member: Member): Promise<MemberResult> {
@@ -181,8 +190,7 @@ export function createGroupLifecycle(options: LifecycleOptions = {}): GroupLifec
           }
           const release = await slots.acquire();
           const context = within(settings.timeoutMinutes, signal);
-          const verdict = await follow(member, next.run, context, clock.now()).finally(release);
-          return verdict.ok ? { state: verdict.state } : { state: verdict.state, failed: verdict.why };
+          return follow(member, next.run, context, clock.now()).finally(release);
         }
       }
     }

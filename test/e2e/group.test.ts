@@ -156,6 +156,8 @@ it("keeps to maxConcurrent without waiting for the last runs when waitForComplet
   expect(runs).toHaveLength(6);
   expect(mostInFlight(runs)).toBe(2);
   expect(runs.filter((r) => r.status !== "SUCCEEDED").length).toBeGreaterThan(0);
+  // The runs left going are not waited for, and nothing says they were interrupted.
+  expect(report.hostOutput.filter((l) => l.text.includes("interrupted"))).toEqual([]);
 });
 
 it("refuses bad member arguments, naming the member key and the property", async () => {
