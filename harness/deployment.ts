@@ -22,6 +22,11 @@ export interface Step {
   readonly ok: boolean;
   readonly outputs?: Props;
   readonly error?: string;
+  /**
+   * For a `refresh` step: whether what was read leaves a change for the next `up`, the provider's
+   * Diff of the read state against the recorded inputs (the engine then reports `update`, else `same`).
+   */
+  readonly changed?: boolean;
   /** When the program registered the resource (epoch ms): until `startedAt`, it waited to be planned and for a worker. */
   readonly registeredAt?: number;
   /** When the step got a worker and began (epoch ms); a skipped step starts and ends at once. */

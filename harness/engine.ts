@@ -220,7 +220,13 @@ export class Engine {
           if (!isDynamic(resource.type)) return ended(resource, "refresh", startedAt, { outputs: resource.outputs });
           const { id, properties } = await host.read(resource.urn, resource.id, resource.outputs, resource.inputs);
           this.state = this.state.map((r) => (r === resource ? { ...r, id, outputs: properties } : r));
-          return ended(resource, "refresh", startedAt, { outputs: properties });
+          // As the engine's refresh step: the diff an `up` of the unchanged program would see
+          // against what was read (pulumi/pulumi pkg/resource/deploy/step.go, RefreshStep).
+          const diff = await host.diff(resource.urn, id, properties, resource.inputs, resource.inputs);
+          return {
+            ...ended(resource, "refresh", startedAt, { outputs: properties }),
+            changed: diff.changes !== "none",
+          };
         } catch (error) {
           return ended(resource, "refresh", startedAt, { error: message(error) });
         }
