@@ -54,8 +54,8 @@ export class Twins {
     return new Twins(cli, new E2eStack(harnessEmulator, {}, config), cliEmulator, harnessEmulator, views, config);
   }
 
-  /** The CLI stack's config for a declaration, as the harness's E2eStack writes it. */
-  private async declareOnCli(declare: Declare): Promise<void> {
+  /** Sets the CLI stack's config for a declaration, as the harness's E2eStack writes it. */
+  async declare(declare: Declare): Promise<void> {
     const declared = declare(new E2eStack(this.cliEmulator));
     const {
       tables = [],
@@ -71,7 +71,7 @@ export class Twins {
 
   /** `pulumi up` on both, with the same declaration and flags (`--parallel N` is the one the harness models). */
   async up(declare: Declare, parallel?: number): Promise<TwinDeployment> {
-    await this.declareOnCli(declare);
+    await this.declare(declare);
     const flags = parallel === undefined ? [] : ["--parallel", String(parallel)];
     const harness = parallel === undefined ? this.harness : this.harnessWith(parallel);
     const [cli, report] = await Promise.all([this.cli.up(...flags), harness.up(declare(harness))]);
