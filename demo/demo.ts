@@ -5,11 +5,13 @@
  * printing what happened like a deployment log.
  *
  *   npm run demo
+ *   npm run demo -- --cli    the same deployments of examples/quickstart under the real Pulumi CLI
  */
 import * as path from "path";
 import { startEmulator, type EmulatedRun } from "pulumi-glue-mv-refresh/emulator";
 import { Engine, type DeploymentReport } from "../harness";
 import { printReport, printRuns } from "./log";
+import { runWithCli } from "./cli";
 
 /** Emulated milliseconds per real millisecond: a five-minute refresh takes half a second. */
 const CLOCK_SCALE = 600;
@@ -65,6 +67,14 @@ async function main(): Promise<void> {
     GLUE_MV_REFRESH_CLOCK_ORIGIN: String(emulator.clockOrigin),
   };
   const root = path.resolve(__dirname, "..", "..");
+  if (process.argv.includes("--cli")) {
+    try {
+      process.exitCode = await runWithCli({ emulator, view: VIEW, hostEnv, root });
+    } finally {
+      await emulator.close();
+    }
+    return;
+  }
   const engine = new Engine({
     projectDir: root,
     typeCheck: true,

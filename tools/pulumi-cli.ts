@@ -14,7 +14,8 @@
  */
 import { execFile, spawn } from "child_process";
 import { createHash } from "crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import * as path from "path";
 import { promisify } from "util";
 
@@ -238,4 +239,17 @@ export function offlineEnv(toolchain: Toolchain, options: OfflineOptions = {}, b
     // Never the service's console, nor a prompt: these stacks are local and the runs unattended.
     PULUMI_SKIP_CONFIRMATIONS: "true",
   };
+}
+
+/**
+ * A workspace of its own for a program: a copy of its directory beside a link to the repository's
+ * node_modules, so that a stack's config file lands there and not in the repository. Returns the
+ * program's directory in the workspace; its parent holds room for a state directory and a home.
+ */
+export function programWorkspace(programDir: string): { readonly root: string; readonly program: string } {
+  const root = mkdtempSync(path.join(tmpdir(), "mv-refresh-cli-"));
+  const program = path.join(root, "program");
+  cpSync(programDir, program, { recursive: true, filter: (src) => !src.includes("node_modules") });
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(program, "node_modules"), "dir");
+  return { root, program };
 }

@@ -7,11 +7,10 @@
  * steps shaped like the harness's, so the two engines can be compared.
  */
 import { spawn, type ChildProcess } from "child_process";
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "fs";
-import { tmpdir } from "os";
+import { rmSync } from "fs";
 import * as path from "path";
 import type { GlueEmulator } from "../../src/emulator";
-import { ensurePulumiCli, offlineEnv, ROOT, type Toolchain } from "../../tools/pulumi-cli";
+import { ensurePulumiCli, offlineEnv, programWorkspace, type Toolchain } from "../../tools/pulumi-cli";
 import type { StepOp } from "../../harness";
 import { hostEnv } from "./e2e";
 
@@ -151,10 +150,7 @@ export class CliStack {
   /** Copies the program into a new workspace and creates the stack there. */
   static async create(options: CliStackOptions): Promise<CliStack> {
     const chain = await cliToolchain();
-    const workspace = mkdtempSync(path.join(tmpdir(), "mv-refresh-cli-"));
-    const program = path.join(workspace, "program");
-    cpSync(options.programDir, program, { recursive: true, filter: (src) => !src.includes("node_modules") });
-    symlinkSync(path.join(ROOT, "node_modules"), path.join(program, "node_modules"), "dir");
+    const { root: workspace, program } = programWorkspace(options.programDir);
     const env = {
       ...offlineEnv(chain, { stateDir: path.join(workspace, "state"), home: path.join(workspace, "home") }),
       ...hostEnv(options.emulator),
