@@ -89,7 +89,7 @@ async function step(progress: Progress, what: string, command: string, args: str
     cwd,
     stdio: ["ignore", "inherit", "inherit"],
     // The machine's own Go, never one downloaded on the go.mod's say; go.sum must already be whole.
-    env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly", CGO_ENABLED: "0" },
+    env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly -buildvcs=false", CGO_ENABLED: "0" },
   });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on("error", reject);
