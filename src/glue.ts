@@ -18,6 +18,7 @@ import { credentialSource, type CredentialSettings, type CredentialSource } from
 import { describeAwsError, type CallContext } from "./errors";
 import { AdaptivePacer } from "./pacing";
 import { mayHaveTakenEffect, retrying, type RetryContext } from "./retry";
+import { isActive, newest, type RefreshRun } from "./run";
 import type { Clock } from "./wait";
 
 /**
@@ -36,23 +37,6 @@ export interface ViewRef {
   readonly databaseName: string;
   readonly tableName: string;
 }
-
-/** Where a refresh run is in its life, as Glue reports it. */
-export type RunStatus = "STARTING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "STOPPED";
-
-/** What we keep of a MaterializedViewRefreshTaskRun. */
-export interface RefreshRun {
-  readonly runId: string;
-  readonly status: RunStatus;
-  readonly startTime?: Date;
-  readonly endTime?: Date;
-  readonly refreshType?: string;
-  readonly dpuSeconds?: number;
-  readonly processedBytes?: number;
-  readonly errorMessage?: string;
-}
-
-export const isActive = (status: RunStatus): boolean => status === "STARTING" || status === "RUNNING";
 
 export function describeView(view: Pick<ViewRef, "databaseName" | "tableName"> & { catalogId?: string }): string {
   return `view ${view.databaseName}.${view.tableName}` + (view.catalogId ? ` (catalog ${view.catalogId})` : "");
@@ -400,8 +384,6 @@ export async function previousRunDuration(
 }
 
 const startedAt = (run: RefreshRun) => run.startTime?.getTime() ?? 0;
-const newest = (runs: RefreshRun[]) =>
-  runs.reduce<RefreshRun | undefined>((a, b) => (!a || startedAt(b) > startedAt(a) ? b : a), undefined);
 const newestStartedSince = (runs: RefreshRun[], since: number) => newest(runs.filter((r) => startedAt(r) >= since));
 
 /** The view's newest run that started since `since` (epoch ms, less the clock skew margin), if Glue lists one. */

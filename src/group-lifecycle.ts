@@ -7,7 +7,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { planChange, type ChangePlan } from "./diff";
 import { RefreshFailedError } from "./errors";
-import { getRun, listDatabaseRuns, targetKey, type AwsTarget, type RefreshRun } from "./glue";
+import { getRun, listDatabaseRuns, targetKey, type AwsTarget } from "./glue";
+import type { RefreshRun } from "./run";
 import { memberSettings, validateGroupInputs, type GroupInputs } from "./group-inputs";
 import { DEFAULTS } from "./inputs";
 import { keepingProvider, type LifecycleOptions } from "./lifecycle";

@@ -6,7 +6,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { planChange } from "./diff";
 import { RefreshFailedError } from "./errors";
-import type { AwsTarget, RefreshRun } from "./glue";
+import type { AwsTarget } from "./glue";
+import type { RefreshRun } from "./run";
 import { DEFAULTS, validateInputs, withDefaults, type RefreshInputs } from "./inputs";
 import { createRefresher, type RefresherOptions } from "./refresher";
 import type { RetryContext } from "./retry";

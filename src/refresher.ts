@@ -11,7 +11,6 @@ import {
   findActiveRun,
   findRunStartedSince,
   getRun,
-  isActive,
   previousRunDuration,
   sdkDefaultRegion,
   startRun,
@@ -19,8 +18,6 @@ import {
   targetKey,
   type AwsTarget,
   type CallerIdentity,
-  type RefreshRun,
-  type RunStatus,
   type ViewRef,
   VISIBILITY_WINDOW_MS,
 } from "./glue";
@@ -28,7 +25,9 @@ import { containsUnknown, UNKNOWN, type AssumeRoleArgs, type RefreshSettings } f
 import { hostInterruptSignal } from "./interrupt";
 import { formatBytes, formatDuration, ProgressReporter } from "./progress";
 import type { RetryContext } from "./retry";
-import { buildState, compact, runFields, type RefreshState, type ResolvedSettings } from "./state";
+import { compact } from "./json";
+import { isActive, type RefreshRun, type RunStatus } from "./run";
+import { buildState, runFields, type RefreshState, type ResolvedSettings } from "./state";
 import { Sighting, UnknownRunError } from "./watch";
 import {
   clockFromEnvironment,

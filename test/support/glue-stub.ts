@@ -16,7 +16,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { createLifecycle } from "../../src/lifecycle";
-import type { RunStatus } from "../../src/glue";
+import type { RunStatus } from "../../src/run";
 import { FakeClock } from "./fake-clock";
 import { ACCOUNT } from "./fixtures";
 
