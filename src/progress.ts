@@ -1,5 +1,5 @@
 /**
- * Progress wording and pacing: the provider host shows its stdout to the user, so lines must be
+ * Wording and pacing of what the user reads: the provider host shows its stdout to the user, so lines must be
  * few (one a minute at most while waiting) and each must say what is happening.
  */
 import type { Clock } from "./wait";
@@ -41,4 +41,12 @@ export class ProgressReporter {
     this.last = now;
     return true;
   }
+}
+
+/** What names a refresh in messages: its resource and view. */
+export type Named = Readonly<Record<"resourceName" | "databaseName" | "tableName", string>>;
+
+/** How an error names a refresh: its kind, resource name and view. */
+export function subject(kind: string, s: Named): string {
+  return `${kind} "${s.resourceName}" (${s.databaseName}.${s.tableName})`;
 }
