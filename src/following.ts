@@ -6,13 +6,14 @@
 import {
   findRunStartedSince,
   getRun,
+  LIST_PAGE_LIMIT,
   listRecentRuns,
   viewOf,
   VISIBILITY_WINDOW_MS,
   type AwsTarget,
   type ViewRef,
 } from "./glue";
-import { fromOwnRuns } from "./prediction";
+import { fromDatabaseRuns, fromOwnRuns } from "./prediction";
 import { formatBytes, formatDuration, ProgressReporter } from "./progress";
 import { say, type RefreshContext } from "./refresh-context";
 import type { RetryContext } from "./retry";
@@ -25,8 +26,9 @@ const MINUTE = 60_000;
 
 /**
  * How long a run of `view` is expected to take: the view's newest successful run (a full one for a
- * full refresh), from the first page Glue lists. Undefined when Glue lists none, or when List fails:
- * it only paces polling, so it is tried once and never fails a deployment.
+ * full refresh), else, on its first refresh, the database's other views' (prediction.ts). Undefined
+ * when Glue lists none, or when List fails: it only paces polling, so each List is tried once and
+ * never fails a deployment.
  */
 export async function expectedDuration(
   ctx: Pick<RefreshContext, "clock">,
@@ -36,7 +38,13 @@ export async function expectedDuration(
   fullRefresh: boolean,
 ): Promise<number | undefined> {
   const own = await listRecentRuns(target, view, ctx.clock);
-  return own && fromOwnRuns(own, runId, fullRefresh);
+  if (!own) return undefined;
+  const predicted = fromOwnRuns(own, runId, fullRefresh);
+  if (predicted !== undefined) return predicted;
+  // One page of the largest size: the database's other views' runs, however many views it holds.
+  const { catalogId, databaseName } = view;
+  const database = await listRecentRuns(target, { catalogId, databaseName }, ctx.clock, LIST_PAGE_LIMIT);
+  return database && fromDatabaseRuns(database, view.tableName, runId, fullRefresh);
 }
 
 /**

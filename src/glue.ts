@@ -176,6 +176,7 @@ function toRun(run: MaterializedViewRefreshTaskRun | undefined, fallbackId: stri
     dpuSeconds: run?.DPUSeconds,
     processedBytes: run?.ProcessedBytes,
     errorMessage: run?.ErrorMessage,
+    tableName: run?.TableName,
   };
 }
 

@@ -16,6 +16,8 @@ export interface RefreshRun {
   readonly dpuSeconds?: number;
   readonly processedBytes?: number;
   readonly errorMessage?: string;
+  /** The view the run refreshed, as a List of a whole database reports it. */
+  readonly tableName?: string;
 }
 
 /** Whether a run is still going: STARTING or RUNNING. */

@@ -1,7 +1,8 @@
 /** Following a run, alone: the wait paced by the expected duration, and the wait for a run to be listed. */
+import { ListMaterializedViewRefreshTaskRunsCommand } from "@aws-sdk/client-glue";
 import { awaitListed, expectedDuration, settle } from "../src/following";
 import { settings } from "./support/fixtures";
-import { accessDenied, sdkErrors, StubGlue } from "./support/glue-stub";
+import { accessDenied, glueMock, sdkErrors, StubGlue } from "./support/glue-stub";
 
 const target = { region: "us-east-1" };
 const view = { catalogId: "123456789012", databaseName: "sales", tableName: "daily_mv" };
@@ -17,6 +18,20 @@ describe("expectedDuration", () => {
     expect(await expectedDuration(ctx, target, view, "now", false)).toBe(7 * MINUTE);
     glue.failNext("List", () => accessDenied("not allowed to list"));
     expect(await expectedDuration(ctx, target, view, "now", false)).toBeUndefined();
+  });
+
+  it("on a view's first refresh, guesses from the database's other views with a second List", async () => {
+    const glue = new StubGlue();
+    const ctx = glue.context();
+    const other = glue.record(glue.addRun(6 * MINUTE), glue.clock.now() + 6 * MINUTE);
+    glue.clock.time += 60 * MINUTE;
+    const scopes: (string | undefined)[] = [];
+    glueMock.on(ListMaterializedViewRefreshTaskRunsCommand).callsFake((input: { TableName?: string }) => {
+      scopes.push(input.TableName);
+      return { MaterializedViewRefreshTaskRuns: input.TableName ? [] : [{ ...other, TableName: "weekly_mv" }] };
+    });
+    expect(await expectedDuration(ctx, target, view, "now", false)).toBe(6 * MINUTE);
+    expect(scopes).toEqual(["daily_mv", undefined]);
   });
 });
 

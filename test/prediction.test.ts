@@ -1,4 +1,4 @@
-import { fromOwnRuns } from "../src/prediction";
+import { fromDatabaseRuns, fromOwnRuns } from "../src/prediction";
 import type { RefreshRun } from "../src/run";
 
 const MINUTE = 60_000;
@@ -32,5 +32,31 @@ describe("fromOwnRuns", () => {
   it("predicts nothing without a successful run with a start and an end", () => {
     expect(fromOwnRuns([], "x", false)).toBeUndefined();
     expect(fromOwnRuns([run("a", 0, 5, { status: "RUNNING", endTime: undefined })], "x", false)).toBeUndefined();
+  });
+});
+
+describe("fromDatabaseRuns", () => {
+  it("guesses the shortest of the other views' newest successful runs", () => {
+    const runs = [
+      run("w1", 0, 2, { tableName: "weekly_mv" }),
+      run("w2", 60, 12, { tableName: "weekly_mv" }),
+      run("m1", 30, 8, { tableName: "monthly_mv" }),
+    ];
+    expect(fromDatabaseRuns(runs, "daily_mv", "x", false)).toBe(8 * MINUTE);
+  });
+
+  it("ignores the view's own runs and runs whose view the listing did not name", () => {
+    const runs = [run("own", 0, 1, { tableName: "daily_mv" }), run("unnamed", 0, 2)];
+    expect(fromDatabaseRuns(runs, "daily_mv", "x", false)).toBeUndefined();
+  });
+
+  it("prefers each other view's FULL runs for a full refresh", () => {
+    const runs = [
+      run("wf", 0, 30, { tableName: "weekly_mv", refreshType: "FULL" }),
+      run("wi", 60, 3, { tableName: "weekly_mv" }),
+      run("mi", 60, 20, { tableName: "monthly_mv" }),
+    ];
+    expect(fromDatabaseRuns(runs, "daily_mv", "x", true)).toBe(20 * MINUTE);
+    expect(fromDatabaseRuns(runs, "daily_mv", "x", false)).toBe(3 * MINUTE);
   });
 });
