@@ -1,6 +1,7 @@
 /**
- * Wording and pacing of what the user reads: the provider host shows its stdout to the user, so lines must be
- * few (one a minute at most while waiting) and each must say what is happening.
+ * Wording and pacing of what the user reads: how a refresh is named, durations and sizes. The
+ * provider host shows its stdout to the user, so lines must be few (one a minute at most while
+ * waiting) and each must say what is happening.
  */
 import type { Clock } from "./wait";
 
