@@ -3,9 +3,9 @@
  * v7's own config module. The engine hands a dynamic provider every stack config value as a string,
  * structured ones (lists, objects) as JSON text. Pure: nothing here talks to AWS.
  */
-import { endpointRule, regionRule, showValue } from "./inputs";
+import { compact } from "./json";
 import { readRole, type RoleToAssume } from "./roles";
-import { compact } from "./state";
+import { endpointRule, regionRule, showValue } from "./rules";
 
 /** Static keys, as `aws:accessKey`, `aws:secretKey` and `aws:token` give them. */
 export interface StaticCredentials {

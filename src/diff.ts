@@ -3,6 +3,7 @@
  * change settings. Pure: the lifecycle resolves catalog id and region before asking.
  */
 import { DEFAULTS, UNKNOWN, containsUnknown } from "./inputs";
+import { canonicalJson } from "./json";
 import type { RefreshState, ResolvedSettings } from "./state";
 
 /** The view's identity: a change of any of these replaces the resource. */
@@ -24,15 +25,6 @@ export type ChangePlan =
   | { readonly kind: "resume"; readonly reason: string }
   | { readonly kind: "settings"; readonly properties: string[] }
   | { readonly kind: "none" };
-
-/** JSON with object keys sorted, so that key order never counts as a change. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === "object" && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
 
 function differs(old: unknown, next: unknown): boolean {
   return containsUnknown(next) || canonicalJson(old) !== canonicalJson(next);

@@ -243,3 +243,17 @@ export class RefreshFailedError extends Error {
     this.reasons = [message];
   }
 }
+
+/**
+ * Partial state must carry the serialized provider like any other state: the provider host loads
+ * the provider from the recorded properties for a later refresh or delete.
+ */
+export async function keepingProvider<T>(inputs: object, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const provider = (inputs as Record<string, unknown>).__provider;
+    if (!(error instanceof RefreshFailedError) || provider === undefined) throw error;
+    throw new RefreshFailedError(error.message, error.id, { ...error.properties, __provider: provider });
+  }
+}

@@ -18,6 +18,7 @@ import { credentialSource, type CredentialSettings, type CredentialSource } from
 import { describeAwsError, type CallContext } from "./errors";
 import { AdaptivePacer } from "./pacing";
 import { mayHaveTakenEffect, retrying, type RetryContext } from "./retry";
+import { isActive, newest, type RefreshRun } from "./run";
 import type { Clock } from "./wait";
 
 /**
@@ -37,22 +38,12 @@ export interface ViewRef {
   readonly tableName: string;
 }
 
-/** Where a refresh run is in its life, as Glue reports it. */
-export type RunStatus = "STARTING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "STOPPED";
-
-/** What we keep of a MaterializedViewRefreshTaskRun. */
-export interface RefreshRun {
-  readonly runId: string;
-  readonly status: RunStatus;
-  readonly startTime?: Date;
-  readonly endTime?: Date;
-  readonly refreshType?: string;
-  readonly dpuSeconds?: number;
-  readonly processedBytes?: number;
-  readonly errorMessage?: string;
-}
-
-export const isActive = (status: RunStatus): boolean => status === "STARTING" || status === "RUNNING";
+/** The view a resource or recorded state names. */
+export const viewOf = (s: ViewRef): ViewRef => ({
+  catalogId: s.catalogId,
+  databaseName: s.databaseName,
+  tableName: s.tableName,
+});
 
 export function describeView(view: Pick<ViewRef, "databaseName" | "tableName"> & { catalogId?: string }): string {
   return `view ${view.databaseName}.${view.tableName}` + (view.catalogId ? ` (catalog ${view.catalogId})` : "");
@@ -185,6 +176,7 @@ function toRun(run: MaterializedViewRefreshTaskRun | undefined, fallbackId: stri
     dpuSeconds: run?.DPUSeconds,
     processedBytes: run?.ProcessedBytes,
     errorMessage: run?.ErrorMessage,
+    tableName: run?.TableName,
   };
 }
 
@@ -375,33 +367,23 @@ async function listRunsOnce(target: AwsTarget, view: ViewRef, clock: Clock): Pro
 }
 
 /**
- * How long the view's newest successful refresh other than `runId` took (a FULL one when a full
- * refresh is asked for and there is one), from the first page Glue lists: a predictor of how long
- * this run takes, which lets polling be sparse until near its end. Undefined when there is none,
- * or when List fails: it only paces polling, so it is tried once and never fails a deployment.
+ * One page of the runs in scope (a view's, or a whole database's), or undefined when List fails:
+ * for predictions that only pace polling, so it is tried once and never fails a deployment.
  */
-export async function previousRunDuration(
+export async function listRecentRuns(
   target: AwsTarget,
-  view: ViewRef,
-  runId: string,
-  fullRefresh: boolean,
+  scope: ListScope,
   clock: Clock,
-): Promise<number | undefined> {
-  let runs: RefreshRun[];
+  maxResults?: number,
+): Promise<RefreshRun[] | undefined> {
   try {
-    runs = (await listPage(target, view, clock, undefined)).runs;
+    return (await listPage(target, scope, clock, undefined, maxResults)).runs;
   } catch {
     return undefined;
   }
-  const done = runs.filter((r) => r.runId !== runId && r.status === "SUCCEEDED" && r.startTime && r.endTime);
-  const full = done.filter((r) => r.refreshType === "FULL");
-  const last = newest(fullRefresh && full.length > 0 ? full : done);
-  return last ? last.endTime!.getTime() - last.startTime!.getTime() : undefined;
 }
 
 const startedAt = (run: RefreshRun) => run.startTime?.getTime() ?? 0;
-const newest = (runs: RefreshRun[]) =>
-  runs.reduce<RefreshRun | undefined>((a, b) => (!a || startedAt(b) > startedAt(a) ? b : a), undefined);
 const newestStartedSince = (runs: RefreshRun[], since: number) => newest(runs.filter((r) => startedAt(r) >= since));
 
 /** The view's newest run that started since `since` (epoch ms, less the clock skew margin), if Glue lists one. */

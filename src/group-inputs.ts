@@ -10,8 +10,8 @@ import {
   type PropertySet,
   type RefreshInputs,
   type RefreshSettings,
-  type Rule,
 } from "./inputs";
+import type { Rule } from "./rules";
 
 /** What a member may set; the rest comes from the group. */
 export const MEMBER_PROPERTIES = [

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { refreshInputs, withSecretExternalId } from "./arguments";
-import type { RunStatus } from "./glue";
+import type { RunStatus } from "./run";
 import groupProvider = require("./group-provider");
 import type { IfRunningPolicy } from "./inputs";
 import type { MaterializedViewRefreshArgs } from "./resource";

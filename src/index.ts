@@ -7,7 +7,7 @@ export {
   type MaterializedViewRefreshGroupRun,
 } from "./group";
 export { IF_RUNNING_POLICIES, type AssumeRoleArgs, type IfRunningPolicy } from "./inputs";
-export type { RunStatus } from "./glue";
+export type { RunStatus } from "./run";
 export { DEFINITION_TRIGGER, type GlueTableLike, type TableStorage, type TableViewDefinition } from "./view";
 export {
   refreshPolicy,

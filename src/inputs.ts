@@ -3,8 +3,7 @@
  * Pure functions only; nothing here talks to AWS.
  */
 import { readRole } from "./roles";
-
-import type { UpstreamRun } from "./sources";
+import { endpointRule, regionRule, shorten, showValue, type Rule } from "./rules";
 
 /** The answers to a refresh already in progress: wait for it, stop it, adopt it, or fail. */
 export const IF_RUNNING_POLICIES = ["wait", "stop", "adopt", "fail"] as const;
@@ -37,6 +36,16 @@ export interface AssumeRoleArgs {
    * @default 3600
    */
   readonly durationSeconds?: number;
+}
+
+/** What a downstream refresh needs of an upstream view: the run that last refreshed it. */
+export interface UpstreamRun {
+  readonly runId: string;
+  readonly status: string;
+  readonly catalogId: string;
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly region: string;
 }
 
 /** The resource's inputs as the provider receives them, once Pulumi has resolved them. */
@@ -118,9 +127,6 @@ export interface InputFailure {
   readonly reason: string;
 }
 
-/** A rule returns undefined when the value passes, or the rule's wording when it does not. */
-export type Rule = (value: unknown) => string | undefined;
-
 const NAME_RULE =
   "must be a string of 1-255 characters, none of them a control character U+0000-U+001F other than tab, " +
   "U+FFFE, U+FFFF or an unpaired surrogate";
@@ -151,29 +157,6 @@ const ifRunning: Rule = (v) =>
   typeof v === "string" && (IF_RUNNING_POLICIES as readonly string[]).includes(v)
     ? undefined
     : `must be one of ${IF_RUNNING_POLICIES.map((p) => `"${p}"`).join(", ")}`;
-
-export const regionRule: Rule = (v) =>
-  typeof v === "string" && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(v) && v.length <= 64
-    ? undefined
-    : "must be an AWS region name such as us-east-1 (lowercase letters, digits and hyphens)";
-
-export const endpointRule: Rule = (v) => {
-  const rule = "must be an https:// URL, or http:// to a loopback address (localhost, 127.0.0.0/8, [::1])";
-  if (typeof v !== "string") return rule;
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    return rule;
-  }
-  if (url.username || url.password) return "must not carry credentials in the URL";
-  if (url.protocol === "https:") return undefined;
-  return url.protocol === "http:" && isLoopbackHost(url.hostname) ? undefined : rule;
-};
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
 
 const triggers: Rule = (v) =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? undefined : "must be a map of JSON values";
@@ -298,27 +281,6 @@ function withoutCredentials(value: unknown): unknown {
   } catch {
     return value;
   }
-}
-
-/** Text cut to `max` characters, saying how long it was. */
-function shorten(text: string, max = 60): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max).join("")}… (${chars.length} characters)`;
-}
-
-/** A short, printable rendering of a bad value: quoted, escaped, cut to a readable length. */
-export function showValue(value: unknown): string {
-  let text: string;
-  if (typeof value === "string") text = JSON.stringify(value);
-  else if (typeof value === "number" || typeof value === "boolean") text = String(value);
-  else {
-    try {
-      text = `${Array.isArray(value) ? "array" : typeof value} ${JSON.stringify(value)}`;
-    } catch {
-      text = typeof value;
-    }
-  }
-  return shorten(text);
 }
 
 /** True when any part of a value is still unknown (preview). */

@@ -1,103 +1,101 @@
 /**
- * The provider lifecycle at deploy time: check, diff, create, read, update, delete, over the rules
- * of one view's refresh (refresher.ts). The serialized provider loads this module inside the
- * provider host.
+ * The MaterializedViewRefresh provider at deploy time: check, diff, create, update, read, delete,
+ * each a few calls to the units of one view's refresh (targets.ts, starting.ts, following.ts,
+ * verdict.ts, recorded-run.ts). The serialized provider loads this module inside the provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { planChange } from "./diff";
-import { RefreshFailedError } from "./errors";
-import type { AwsTarget, RefreshRun } from "./glue";
+import { keepingProvider, RefreshFailedError } from "./errors";
+import { settle } from "./following";
+import type { AwsTarget } from "./glue";
 import { DEFAULTS, validateInputs, withDefaults, type RefreshInputs } from "./inputs";
-import { createRefresher, type RefresherOptions } from "./refresher";
+import { subject } from "./progress";
+import { pickUp, readBack } from "./recorded-run";
+import { createRefreshContext, say, within, type RefreshContext, type RefreshContextOptions } from "./refresh-context";
 import type { RetryContext } from "./retry";
+import type { RefreshRun } from "./run";
+import { begin } from "./starting";
 import { buildState, pickRunFields, runFields, withRunFields, type RefreshState, type ResolvedSettings } from "./state";
+import { verdict } from "./verdict";
 
 /** How the lifecycle meets the world: time, output, jitter, polling, interruptions. */
-export type LifecycleOptions = Omit<RefresherOptions, "kind">;
+export type LifecycleOptions = Omit<RefreshContextOptions, "kind">;
 
 /** The provider's lifecycle, every method present. */
 export type RefreshLifecycle = Required<pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState>>;
 
-/**
- * Partial state must carry the serialized provider like any other state: the provider host loads
- * the provider from the recorded properties for a later refresh or delete.
- */
-export async function keepingProvider<T>(inputs: object, work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    const provider = (inputs as Record<string, unknown>).__provider;
-    if (!(error instanceof RefreshFailedError) || provider === undefined) throw error;
-    throw new RefreshFailedError(error.message, error.id, { ...error.properties, __provider: provider });
+/** The resource's id: its view, fully qualified. */
+const idOf = (s: ResolvedSettings) => `${s.catalogId}:${s.databaseName}.${s.tableName}`;
+
+/** Starts (or adopts) a run and, when asked, waits for its outcome. */
+async function refresh(
+  ctx: RefreshContext,
+  s: ResolvedSettings,
+  target: AwsTarget,
+  id: string,
+  budget: RetryContext,
+): Promise<RefreshState> {
+  const { run, began } = await begin(ctx, s, target, budget);
+  return s.waitForCompletion
+    ? outcome(ctx, s, target, id, run, budget, began)
+    : buildState(s, runFields(run, new Date(began)));
+}
+
+/** Waits for our run, failing the deployment with partial state that keeps it when it did not succeed. */
+async function outcome(
+  ctx: RefreshContext,
+  s: ResolvedSettings,
+  target: AwsTarget,
+  id: string,
+  run: RefreshRun,
+  budget: RetryContext,
+  began: number,
+): Promise<RefreshState> {
+  const waited = await settle(ctx, s, target, run, budget).catch((error: unknown) => ({ error }));
+  const judged = verdict(ctx, s, run, waited, began);
+  if (judged.ok) return judged.state;
+  throw new RefreshFailedError(`${subject(ctx.kind, s)}: ${judged.why}`, id, { ...judged.state });
+}
+
+/** Picks up a waited-for run the last deployment did not see finish. */
+async function resume(
+  ctx: RefreshContext,
+  s: ResolvedSettings,
+  target: AwsTarget,
+  id: string,
+  olds: RefreshState,
+  budget: RetryContext,
+): Promise<RefreshState> {
+  const next = await pickUp(ctx, s, target, olds, budget);
+  switch (next.kind) {
+    case "ended":
+      return next.state;
+    case "restart":
+      say(ctx, s, `starting a new refresh: ${next.reason}`);
+      return refresh(ctx, s, target, id, budget);
+    case "follow":
+      return outcome(ctx, s, target, id, next.run, budget, ctx.clock.now());
   }
 }
 
 export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycle {
-  const refresher = createRefresher(options);
-  const { clock, configured, interrupts, within, resolve, say, subject, idOf } = refresher;
-
-  /** Starts (or adopts) a run and, when asked, waits for its outcome. */
-  async function refresh(
-    s: ResolvedSettings,
-    target: AwsTarget,
-    id: string,
-    context: RetryContext,
-  ): Promise<RefreshState> {
-    const { run, began } = await refresher.begin(s, target, context);
-    return s.waitForCompletion
-      ? outcome(s, target, id, run, context, began)
-      : buildState(s, runFields(run, new Date(began)));
-  }
-
-  /** Waits for our run, failing the deployment with partial state that keeps it when it did not succeed. */
-  async function outcome(
-    s: ResolvedSettings,
-    target: AwsTarget,
-    id: string,
-    run: RefreshRun,
-    context: RetryContext,
-    began: number,
-  ): Promise<RefreshState> {
-    const waited = await refresher.settle(s, target, run, context).catch((error: unknown) => ({ error }));
-    const verdict = refresher.verdict(s, run, waited, began);
-    if (verdict.ok) return verdict.state;
-    throw new RefreshFailedError(`${subject(s)}: ${verdict.why}`, id, { ...verdict.state });
-  }
-
-  /** Picks up a waited-for run the last deployment did not see finish. */
-  async function resume(
-    s: ResolvedSettings,
-    target: AwsTarget,
-    id: string,
-    olds: RefreshState,
-    context: RetryContext,
-  ): Promise<RefreshState> {
-    const next = await refresher.pickUp(s, target, olds, context);
-    switch (next.kind) {
-      case "ended":
-        return next.state;
-      case "restart":
-        say(s, `starting a new refresh: ${next.reason}`);
-        return refresh(s, target, id, context);
-      case "follow":
-        return outcome(s, target, id, next.run, context, clock.now());
-    }
-  }
+  const ctx = createRefreshContext(options);
+  const { targets } = ctx;
 
   return {
     async configure(req) {
-      refresher.configure((key) => req.config.get(key));
+      targets.configure((key) => req.config.get(key));
     },
 
     async check(_olds, news) {
-      configured();
+      targets.configured();
       return { inputs: news, failures: validateInputs(news as unknown as Record<string, unknown>) };
     },
 
     async diff(_id, olds, news) {
-      configured();
+      targets.configured();
       const partial = withDefaults(news);
-      const { settings } = await resolve(partial, within(partial.timeoutMinutes));
+      const { settings } = await targets.resolve(partial, within(ctx, partial.timeoutMinutes));
       const plan = planChange(olds, settings);
       switch (plan.kind) {
         case "none":
@@ -110,44 +108,43 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     },
 
     async create(inputs) {
-      configured();
+      targets.configured();
       const partial = withDefaults(inputs);
-      const context = within(partial.timeoutMinutes, interrupts());
-      const { settings, target } = await resolve(partial, context);
+      const budget = within(ctx, partial.timeoutMinutes, ctx.interrupts());
+      const { settings, target } = await targets.resolve(partial, budget);
       const id = idOf(settings);
-      return { id, outs: await keepingProvider(inputs, refresh(settings, target, id, context)) };
+      return { id, outs: await keepingProvider(inputs, refresh(ctx, settings, target, id, budget)) };
     },
 
     async update(id, olds, news) {
-      configured();
+      targets.configured();
       const partial = withDefaults(news);
-      const context = within(partial.timeoutMinutes, interrupts());
-      const { settings, target } = await resolve(partial, context);
+      const budget = within(ctx, partial.timeoutMinutes, ctx.interrupts());
+      const { settings, target } = await targets.resolve(partial, budget);
       const plan = planChange(olds, settings);
       switch (plan.kind) {
         case "replace":
           throw new Error(
-            `${subject(settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`,
+            `${subject(ctx.kind, settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`,
           );
         case "refresh":
-          say(settings, `starting a new refresh: ${plan.reason}`);
-          return { outs: await keepingProvider(news, refresh(settings, target, id, context)) };
+          say(ctx, settings, `starting a new refresh: ${plan.reason}`);
+          return { outs: await keepingProvider(news, refresh(ctx, settings, target, id, budget)) };
         case "resume":
-          return { outs: await keepingProvider(news, resume(settings, target, id, olds, context)) };
+          return { outs: await keepingProvider(news, resume(ctx, settings, target, id, olds, budget)) };
         default:
           return { outs: buildState(settings, pickRunFields(olds)) };
       }
     },
 
     async read(id, props) {
-      configured();
+      targets.configured();
       if (!props?.runId) {
         throw new Error(`MaterializedViewRefresh ${id}: cannot be imported or read without a recorded run id`);
       }
-      const context = within(props.timeoutMinutes ?? DEFAULTS.timeoutMinutes);
-      const run = await refresher.readBack(props, context);
+      const run = await readBack(ctx, props, within(ctx, props.timeoutMinutes ?? DEFAULTS.timeoutMinutes));
       if (!run) {
-        say(props, `Glue no longer knows refresh run ${props.runId}; keeping the recorded state`);
+        say(ctx, props, `Glue no longer knows refresh run ${props.runId}; keeping the recorded state`);
         return { id, props };
       }
       return { id, props: withRunFields(props, runFields(run, new Date(props.startedAt))) };

@@ -1,6 +1,7 @@
 /**
- * Progress wording and pacing: the provider host shows its stdout to the user, so lines must be
- * few (one a minute at most while waiting) and each must say what is happening.
+ * Wording and pacing of what the user reads: how a refresh is named, durations and sizes. The
+ * provider host shows its stdout to the user, so lines must be few (one a minute at most while
+ * waiting) and each must say what is happening.
  */
 import type { Clock } from "./wait";
 
@@ -41,4 +42,12 @@ export class ProgressReporter {
     this.last = now;
     return true;
   }
+}
+
+/** What names a refresh in messages: its resource and view. */
+export type Named = Readonly<Record<"resourceName" | "databaseName" | "tableName", string>>;
+
+/** How an error names a refresh: its kind, resource name and view. */
+export function subject(kind: string, s: Named): string {
+  return `${kind} "${s.resourceName}" (${s.databaseName}.${s.tableName})`;
 }

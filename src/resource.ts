@@ -3,7 +3,7 @@
  * Everything that runs at deploy time lives behind the serialized provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { RunStatus } from "./glue";
+import type { RunStatus } from "./run";
 import type { AssumeRoleArgs, IfRunningPolicy } from "./inputs";
 import { refreshInputs } from "./arguments";
 import refreshProvider = require("./provider");

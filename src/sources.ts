@@ -5,17 +5,8 @@
  * waits for it to end before starting a refresh.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { UpstreamRun } from "./inputs";
 import { definitionHash, type GlueTableLike } from "./view";
-
-/** What a downstream refresh needs of an upstream view: the run that last refreshed it. */
-export interface UpstreamRun {
-  readonly runId: string;
-  readonly status: string;
-  readonly catalogId: string;
-  readonly databaseName: string;
-  readonly tableName: string;
-  readonly region: string;
-}
 
 /** An upstream view's refresh: a MaterializedViewRefresh, or any object with the same outputs. */
 export type UpstreamRefreshLike = { readonly [K in keyof UpstreamRun]: pulumi.Input<string> };

@@ -2,8 +2,9 @@
  * The resource's recorded state (its outputs), and how it is built from settings and a run.
  * Outputs carry every input later steps need, because diff and update receive old outputs only.
  */
-import type { RefreshRun, RunStatus } from "./glue";
 import type { IfRunningPolicy, RefreshSettings, AssumeRoleArgs } from "./inputs";
+import { compact } from "./json";
+import type { RefreshRun, RunStatus } from "./run";
 
 /** The fields of the state that describe the recorded run. */
 export interface RunFields {
@@ -93,8 +94,4 @@ export function withRunFields(state: RefreshState, run: RunFields): RefreshState
     Object.entries(state).filter(([k]) => !(RUN_FIELD_NAMES as string[]).includes(k)),
   );
   return compact({ ...settings, ...run }) as RefreshState;
-}
-
-export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -5,8 +5,9 @@
  * (`nextDelay`, as a single wait polls), deadline and outcome (`WaitOutcome`, as `waitUntil` ends).
  * Time is injected, so tests run instantly.
  */
-import { isActive, VISIBILITY_WINDOW_MS, type RefreshRun } from "./glue";
+import { VISIBILITY_WINDOW_MS } from "./glue";
 import { formatDuration } from "./progress";
+import { isActive, type RefreshRun } from "./run";
 import { nextDelay, type Clock, type PollSchedule, type WaitOutcome } from "./wait";
 
 /** Glue has not shown a run for longer than its reads may lag behind its writes: it has lost it. */

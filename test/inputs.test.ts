@@ -1,4 +1,4 @@
-import { UNKNOWN, showValue, validateInputs, withDefaults } from "../src/inputs";
+import { UNKNOWN, validateInputs, withDefaults } from "../src/inputs";
 
 const valid = { databaseName: "sales", tableName: "daily_totals_mv" };
 
@@ -118,19 +118,6 @@ describe("validateInputs", () => {
         .map((f) => f.property)
         .sort(),
     ).toEqual(["databaseName", "fullRefresh", "tableName"]);
-  });
-});
-
-describe("showValue", () => {
-  it("shortens long values and says how long they were", () => {
-    const shown = showValue("x".repeat(500));
-    expect(shown.length).toBeLessThan(100);
-    expect(shown).toContain("(502 characters)");
-  });
-
-  it("names the type of structured values", () => {
-    expect(showValue([1, 2])).toBe("array [1,2]");
-    expect(showValue({ a: 1 })).toBe('object {"a":1}');
   });
 });
 

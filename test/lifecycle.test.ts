@@ -7,7 +7,7 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { RefreshFailedError } from "../src/errors";
 import type { RefreshInputs } from "../src/inputs";
 import type { RefreshState } from "../src/state";
-import { ACCOUNT, RUN_ID, state } from "./support/fixtures";
+import { ACCOUNT, RUN_ID, state, upstream as upstreamOf } from "./support/fixtures";
 import { accessDenied, glueMock, StubGlue, stsMock } from "./support/glue-stub";
 
 const inputs: RefreshInputs = { resourceName: "daily", databaseName: "sales", tableName: "daily_mv" };
@@ -438,15 +438,6 @@ describe("delete", () => {
 });
 
 describe("upstream views among the sources", () => {
-  const upstreamOf = (runId: string, status: string) => ({
-    runId,
-    status,
-    catalogId: ACCOUNT,
-    databaseName: "sales",
-    tableName: "orders_mv",
-    region: "us-east-1",
-  });
-
   it("starts at once after an upstream run that SUCCEEDED, reading nothing of it", async () => {
     const glue = new StubGlue();
     await (await glue.lifecycle()).create({ ...inputs, upstreams: [upstreamOf("upstream-run", "SUCCEEDED")] });

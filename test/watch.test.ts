@@ -1,4 +1,4 @@
-import type { RefreshRun, RunStatus } from "../src/glue";
+import type { RefreshRun, RunStatus } from "../src/run";
 import { DEFAULT_SCHEDULE } from "../src/wait";
 import { RunWatcher, type WatchReads, type Watched } from "../src/watch";
 import { FakeClock } from "./support/fake-clock";

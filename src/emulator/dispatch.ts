@@ -108,12 +108,13 @@ export async function dispatch(
   const protocol = protocolFor(request.headers);
   const operationName = protocol.operationOf(request.headers, request.body);
   const input = protocol.parseInput(request.body);
-  const entry = baseEntry(request.headers, identity, operationName, input.ok ? input.value : input.raw);
+  let entry = baseEntry(request.headers, identity, operationName, input.ok ? input.value : input.raw);
   const fail = (error: ServiceError) => errorOutcome(protocol, error, entry);
 
   const auth = await checkAuthorization(request, protocol.service, state.identities.secrets);
   if (!auth.ok) return fail(commonError(protocol, auth.kind, auth.message));
   const now = state.clock.now();
+  entry = { ...entry, emulatedTime: now };
   const authenticated = state.identities.authenticate(
     auth.accessKeyId,
     header(request.headers, "x-amz-security-token"),

@@ -135,6 +135,11 @@ export interface Faults {
 export interface RequestLogEntry {
   /** When the request arrived, in real epoch milliseconds. */
   readonly time: number;
+  /**
+   * The emulated time at which the operation saw the catalog, in emulated epoch milliseconds: a Get
+   * answered at or after a run's end reports it ended. Absent for a request refused before that.
+   */
+  readonly emulatedTime?: number;
   /** The operation, e.g. "StartMaterializedViewRefreshTaskRun" or "GetCallerIdentity"; the raw target when unknown. */
   readonly operation: string;
   /** The request id answered in x-amzn-RequestId. */

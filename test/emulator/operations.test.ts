@@ -429,6 +429,7 @@ describe("the request log", () => {
     expect(requests).toEqual([
       {
         time: expect.any(Number),
+        emulatedTime: expect.any(Number),
         operation: "StartMaterializedViewRefreshTaskRun",
         requestId: started.$metadata.requestId,
         input: { CatalogId: "123456789012", DatabaseName: "sales", TableName: "daily_mv", FullRefresh: true },
@@ -441,5 +442,16 @@ describe("the request log", () => {
     expect(Math.abs((requests[0]?.time ?? 0) - Date.now())).toBeLessThan(5_000);
     emulator.current.resetRequests();
     expect(emulator.current.requests).toEqual([]);
+  });
+
+  it("logs the emulated time at which each operation saw the catalog", async () => {
+    const { MaterializedViewRefreshTaskRunId: runId } = await start();
+    const startedAt = emulator.current.runs(DAILY)[0].startTime;
+    emulator.current.advanceTime(60_000);
+    await get(runId!);
+    const [started, got] = emulator.current.requests;
+    expect(started.emulatedTime).toBe(startedAt);
+    expect(got.emulatedTime).toBeGreaterThanOrEqual(emulator.current.runs(DAILY)[0].endTime!);
+    expect(got.emulatedTime! - got.time).toBeGreaterThanOrEqual(60_000);
   });
 });

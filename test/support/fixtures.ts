@@ -1,3 +1,4 @@
+import type { UpstreamRun } from "../../src/inputs";
 import type { RefreshState, ResolvedSettings } from "../../src/state";
 
 export const ACCOUNT = "123456789012";
@@ -32,4 +33,9 @@ export function state(overrides: Partial<RefreshState> = {}): RefreshState {
     startedAt: "2026-01-01T00:00:00.000Z",
     ...overrides,
   };
+}
+
+/** An upstream view's run among the sources, as the resource class passes it. */
+export function upstream(runId: string, status: string): UpstreamRun {
+  return { runId, status, catalogId: ACCOUNT, databaseName: "sales", tableName: "orders_mv", region: "us-east-1" };
 }

@@ -16,7 +16,9 @@ import {
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { createLifecycle } from "../../src/lifecycle";
-import type { RunStatus } from "../../src/glue";
+import { createRefreshContext, within, type RefreshContext } from "../../src/refresh-context";
+import type { RetryContext } from "../../src/retry";
+import type { RunStatus } from "../../src/run";
 import { FakeClock } from "./fake-clock";
 import { ACCOUNT } from "./fixtures";
 
@@ -214,6 +216,24 @@ export class StubGlue {
 
   /** Aborting it is the provider host being told to stop. */
   readonly interrupt = new AbortController();
+
+  /** The shared state of the refresh units on this stub's clock, configured with the given stack config. */
+  context(config: Record<string, string> = { "aws:region": "us-east-1" }, kind?: string): RefreshContext {
+    const ctx = createRefreshContext({
+      clock: this.clock,
+      print: (l) => this.lines.push(l),
+      random: () => 1,
+      interrupts: () => this.interrupt.signal,
+      ...(kind !== undefined ? { kind } : {}),
+    });
+    ctx.targets.configure((key) => config[key]);
+    return ctx;
+  }
+
+  /** A retry budget of `minutes` from now on this stub's clock, ended by its interrupt. */
+  budget(ctx: RefreshContext, minutes = 60): RetryContext {
+    return within(ctx, minutes, this.interrupt.signal);
+  }
 
   /** A lifecycle on this stub's clock, configured with the given stack config. */
   async lifecycle(config: Record<string, string> = { "aws:region": "us-east-1" }) {
