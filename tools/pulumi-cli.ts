@@ -81,10 +81,17 @@ export type Progress = (line: string) => void;
 
 const run = promisify(execFile);
 
-/** Runs one build step, printing a progress line before it and its duration after. */
-async function step(progress: Progress, what: string, command: string, args: string[], cwd: string): Promise<void> {
+/** Runs one build step, printing a progress line (named after the `tool` built) before it and its duration after. */
+export async function step(
+  progress: Progress,
+  what: string,
+  command: string,
+  args: string[],
+  cwd: string,
+  tool = "pulumi",
+): Promise<void> {
   const began = Date.now();
-  progress(`pulumi: ${what}…`);
+  progress(`${tool}: ${what}…`);
   const child = spawn(command, args, {
     cwd,
     stdio: ["ignore", "inherit", "inherit"],
@@ -95,8 +102,8 @@ async function step(progress: Progress, what: string, command: string, args: str
     child.on("error", reject);
     child.on("exit", resolve);
   });
-  if (code !== 0) throw new Error(`pulumi: ${what} failed: ${command} ${args.join(" ")} (in ${cwd}) exited ${code}`);
-  progress(`pulumi: ${what} took ${((Date.now() - began) / 1000).toFixed(0)} s`);
+  if (code !== 0) throw new Error(`${tool}: ${what} failed: ${command} ${args.join(" ")} (in ${cwd}) exited ${code}`);
+  progress(`${tool}: ${what} took ${((Date.now() - began) / 1000).toFixed(0)} s`);
 }
 
 /** The version a `pulumi` executable reports, or undefined when it does not run. */

@@ -166,9 +166,17 @@ export class CliStack {
 
   /** Starts `pulumi ARGS` in the program's directory, in a process group of its own. */
   start(args: readonly string[]): Running {
-    const child = spawn(this.toolchain.pulumi, args, {
+    return this.exec(this.toolchain.pulumi, args);
+  }
+
+  /**
+   * Starts any command (a pipeline's own script, which calls `pulumi` from PATH) as `start` does: in
+   * the program's directory, with the stack's environment and the extra `env`.
+   */
+  exec(command: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Running {
+    const child = spawn(command, args, {
       cwd: this.workspace,
-      env: this.env,
+      env: { ...this.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
       // A group of its own, as a terminal's foreground job: Ctrl-C reaches the CLI, the language
       // host, the program and every provider at once (see `interrupt`).
