@@ -19,10 +19,22 @@ pulumi stack select --create "$STACK"
 # The runs come from the stack's state, not its outputs: a failed deployment keeps there the runs it
 # started, the failed one included, so the next job's summary is still right.
 pulumi stack export --stack "$STACK" --file "$work/before.json"
-set +e
-pulumi up --stack "$STACK" --yes --non-interactive 2>&1 | tee "$work/up.log"
-status=${PIPESTATUS[0]}
-set -e
+# A CI runner's cancel signals this script (a `run:` step's entry process), never its children: pass
+# SIGINT and SIGTERM on to the CLI, which then lets the refreshes in flight end and records them
+# (README, "When a pipeline job is cancelled").
+pulumi up --stack "$STACK" --yes --non-interactive >"$work/up.log" 2>&1 &
+up=$!
+trap 'kill -INT "$up" 2>/dev/null || true' INT
+trap 'kill -TERM "$up" 2>/dev/null || true' TERM
+tail -n +1 -f --pid="$up" "$work/up.log" &
+shown=$!
+while true; do
+  # A trapped signal ends `wait` early, with the CLI still running: wait again.
+  wait "$up" && status=0 || status=$?
+  kill -0 "$up" 2>/dev/null || break
+done
+trap - INT TERM
+wait "$shown" || true
 pulumi stack export --stack "$STACK" --file "$work/after.json"
 
 node -e '

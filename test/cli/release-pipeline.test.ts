@@ -153,4 +153,23 @@ describe("deploy.sh under the real CLI", () => {
     expect(summary).toContain(row(DAILY, emulator.runs(DAILY)[2], "started this run"));
     expect(summary).toContain(row(WEEKLY, emulator.runs(WEEKLY)[1], "kept the last run"));
   });
+
+  it("passes a cancel on to the CLI: SIGINT to the script alone, as a runner sends it, lets the refresh end and records it", async () => {
+    await stack.configure({ schemaVersion: "3" });
+    // Fifty emulated minutes: three real seconds at the emulator's 1000x, time to cancel mid-wait.
+    emulator.setRunDuration(undefined, 50 * 60_000);
+    const summaryFile = path.join(path.dirname(stack.workspace), `summary-${++deployments}.md`);
+    const job = stack.exec(path.join(stack.workspace, "deploy.sh"), [], { STACK: "prod", SUMMARY_FILE: summaryFile });
+    while (emulator.runs(DAILY).length < 4 || emulator.runs(WEEKLY).length < 3)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    job.child.kill("SIGINT");
+    const run = await job.done;
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain("^C received; cancelling");
+    const [daily, weekly] = [emulator.runs(DAILY)[3], emulator.runs(WEEKLY)[2]];
+    expect([daily.status, weekly.status]).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    const summary = readFileSync(summaryFile, "utf8");
+    expect(summary).toContain(row(DAILY, daily, "started this run"));
+    expect(summary).toContain(row(WEEKLY, weekly, "started this run"));
+  });
 });
