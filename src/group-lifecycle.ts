@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { keepingProvider } from "./errors";
+import { answering } from "./interrupt";
 import { GroupDeployment, planOf, resolveMembers } from "./group-deployment";
 import { validateGroupInputs, type GroupInputs } from "./group-inputs";
 import { groupOutcome, type GroupState } from "./group-report";
@@ -55,12 +56,12 @@ export function createGroupLifecycle(options: LifecycleOptions = {}): GroupLifec
     async create(inputs) {
       targets.configured();
       const id = inputs.resourceName ?? "group";
-      return { id, outs: await keepingProvider(inputs, deploy(ctx, inputs, undefined)) };
+      return { id, outs: await answering(() => keepingProvider(inputs, deploy(ctx, inputs, undefined))) };
     },
 
     async update(_id, olds, news) {
       targets.configured();
-      return { outs: await keepingProvider(news, deploy(ctx, news, olds)) };
+      return { outs: await answering(() => keepingProvider(news, deploy(ctx, news, olds))) };
     },
 
     async read(id, props) {

@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { planChange } from "./diff";
 import { keepingProvider, RefreshFailedError } from "./errors";
+import { answering } from "./interrupt";
 import { settle } from "./following";
 import type { AwsTarget } from "./glue";
 import { DEFAULTS, validateInputs, withDefaults, type RefreshInputs } from "./inputs";
@@ -107,35 +108,37 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
       }
     },
 
-    async create(inputs) {
-      targets.configured();
-      const partial = withDefaults(inputs);
-      const budget = within(ctx, partial.timeoutMinutes, ctx.interrupts());
-      const { settings, target } = await targets.resolve(partial, budget);
-      const id = idOf(settings);
-      return { id, outs: await keepingProvider(inputs, refresh(ctx, settings, target, id, budget)) };
-    },
+    create: (inputs) =>
+      answering(async () => {
+        targets.configured();
+        const partial = withDefaults(inputs);
+        const budget = within(ctx, partial.timeoutMinutes, ctx.interrupts());
+        const { settings, target } = await targets.resolve(partial, budget);
+        const id = idOf(settings);
+        return { id, outs: await keepingProvider(inputs, refresh(ctx, settings, target, id, budget)) };
+      }),
 
-    async update(id, olds, news) {
-      targets.configured();
-      const partial = withDefaults(news);
-      const budget = within(ctx, partial.timeoutMinutes, ctx.interrupts());
-      const { settings, target } = await targets.resolve(partial, budget);
-      const plan = planChange(olds, settings);
-      switch (plan.kind) {
-        case "replace":
-          throw new Error(
-            `${subject(ctx.kind, settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`,
-          );
-        case "refresh":
-          say(ctx, settings, `starting a new refresh: ${plan.reason}`);
-          return { outs: await keepingProvider(news, refresh(ctx, settings, target, id, budget)) };
-        case "resume":
-          return { outs: await keepingProvider(news, resume(ctx, settings, target, id, olds, budget)) };
-        default:
-          return { outs: buildState(settings, pickRunFields(olds)) };
-      }
-    },
+    update: (id, olds, news) =>
+      answering(async () => {
+        targets.configured();
+        const partial = withDefaults(news);
+        const budget = within(ctx, partial.timeoutMinutes, ctx.interrupts());
+        const { settings, target } = await targets.resolve(partial, budget);
+        const plan = planChange(olds, settings);
+        switch (plan.kind) {
+          case "replace":
+            throw new Error(
+              `${subject(ctx.kind, settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`,
+            );
+          case "refresh":
+            say(ctx, settings, `starting a new refresh: ${plan.reason}`);
+            return { outs: await keepingProvider(news, refresh(ctx, settings, target, id, budget)) };
+          case "resume":
+            return { outs: await keepingProvider(news, resume(ctx, settings, target, id, olds, budget)) };
+          default:
+            return { outs: buildState(settings, pickRunFields(olds)) };
+        }
+      }),
 
     async read(id, props) {
       targets.configured();
