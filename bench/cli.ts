@@ -5,14 +5,13 @@
  * as N of the baseline's dynamic resources; then what each view past the first costs,
  * (figure at 50 - figure at 1) / 49, against the baseline's.
  */
-import { spawn } from "child_process";
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { startEmulator, type EmulatorCredentials, type GlueEmulator } from "pulumi-glue-mv-refresh/emulator";
 import { ensurePulumiCli, offlineEnv, type Toolchain } from "../tools/pulumi-cli";
 import type { Row } from "./bench";
-import { processTreeUnavailable, sampleProcessTree } from "./process-tree";
+import { measureCommand, treeUnavailable } from "./process-tree";
 
 export interface CliBenchOptions {
   /** The installed bench program (bench/program beside the baseline, the package from its tarball). */
@@ -29,37 +28,31 @@ const PHASES: Phase[] = ["create", "no-op"];
 const COUNTS = [1, 10, 50];
 // Each figure is the best of two rounds: on a shared machine other work only ever adds time.
 const ROUNDS = 2;
-// The emulator's default run (5 s starting, 60 s running) takes 65 real ms: ours waits for it, as
-// it does by default, without the wait hiding what the engine and the provider cost.
+// Runs of 1.5 emulated seconds, over before the provider's first poll (2 s, 2 real ms at this
+// scale): ours waits for its run, as it does by default, at the cost of one Get. Longer runs cost
+// more Gets (sections 4 and 6); the baseline does not wait.
 const SCALE = 1000;
+const RUN = { startingMs: 500, runDurationMs: 1_000 };
 // As a release pipeline runs it, less the preview: the figures are of the deployment itself.
 const UP = ["up", "--yes", "--skip-preview", "--non-interactive"];
 
 interface Measured {
   readonly wallMs: number;
-  /** CPU time and peak summed RSS of the CLI's process tree; undefined where /proc cannot be read. */
+  /** CPU time and peak summed RSS of the CLI's process tree; undefined where they cannot be had. */
   readonly cpuMs?: number;
   readonly peakRssBytes?: number;
+  /** Requests the emulator answered during the command. */
+  readonly requests?: number;
 }
 
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : "n/a (baseline not above 0)");
-const unavailable = () => `n/a (${processTreeUnavailable()})`;
+const unavailable = () => `n/a (${treeUnavailable() ?? "the shell reported no times"})`;
 
-/** `pulumi ARGS` in the program's directory, timed, its process tree sampled. */
+/** `pulumi ARGS` in the program's directory, measured. */
 async function pulumi(toolchain: Toolchain, program: string, env: NodeJS.ProcessEnv, args: string[]) {
-  const started = Date.now();
-  const child = spawn(toolchain.pulumi, args, { cwd: program, env, stdio: ["ignore", "pipe", "pipe"] });
-  const stop = processTreeUnavailable() ? undefined : sampleProcessTree(child.pid!);
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", resolve);
-  });
-  const measured: Measured = { wallMs: Date.now() - started, ...stop?.() };
+  const { code, output, ...measured } = await measureCommand(toolchain.pulumi, args, { cwd: program, env });
   if (code !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${code}:\n${output.slice(-2000)}`);
   return measured;
 }
@@ -77,16 +70,21 @@ async function deployment(
     views: Array.from({ length: count }, (_, i) => ({ databaseName: "bench", tableName: `view_${i}` })),
     credentials: [options.credentials],
     clockScale: SCALE,
+    ...RUN,
   });
   try {
     const env = options.hostEnv(emulator, SCALE);
     await run(["stack", "init", stack]);
     const config = { kind, count: String(count), endpoint: emulator.endpoint };
+    const up = async (args: string[]): Promise<Measured> => {
+      const before = emulator.requests.length;
+      return { ...(await run(args, env)), requests: emulator.requests.length - before };
+    };
     // `--config` also saves it to the stack, for the no-op.
-    const create = await run([...UP, ...Object.entries(config).flatMap(([k, v]) => ["--config", `${k}=${v}`])], env);
+    const create = await up([...UP, ...Object.entries(config).flatMap(([k, v]) => ["--config", `${k}=${v}`])]);
     const runs = () => emulator.runs().filter((r) => r.startedBy === "api").length;
     if (runs() !== count) throw new Error(`${stack}: the create started ${runs()} runs, not ${count}`);
-    const noop = await run(UP, env);
+    const noop = await up(UP);
     if (runs() !== count) throw new Error(`${stack}: the no-op started ${runs() - count} runs`);
     return { create, "no-op": noop };
   } finally {
@@ -124,6 +122,7 @@ async function measureAll(options: CliBenchOptions) {
       wallMs: Math.min(...all.map((m) => m.wallMs)),
       cpuMs: cpu.every((c) => c !== undefined) ? Math.min(...cpu) : undefined,
       peakRssBytes: rss.every((r) => r !== undefined) ? Math.max(...rss) : undefined,
+      requests: all[0].requests ?? 0,
     };
   };
 }
@@ -138,7 +137,7 @@ export async function realCli(options: CliBenchOptions): Promise<Row[]> {
   };
   const [first, last] = [COUNTS[0], COUNTS[COUNTS.length - 1]];
   /** What each view past the first adds to a figure; undefined where the figure is. */
-  const perView = (kind: CliKind, phase: Phase, of: "wallMs" | "cpuMs" | "peakRssBytes") => {
+  const perView = (kind: CliKind, phase: Phase, of: "wallMs" | "cpuMs" | "peakRssBytes" | "requests") => {
     const [a, b] = [figure(kind, first, phase)[of], figure(kind, last, phase)[of]];
     return a === undefined || b === undefined ? undefined : (b - a) / (last - first);
   };
@@ -164,14 +163,16 @@ export async function realCli(options: CliBenchOptions): Promise<Row[]> {
     for (const of of ["wallMs", "cpuMs"] as const) {
       for (const kind of ["ours", "group"] as const) {
         const [ours, baseline] = [perView(kind, phase, of), perView("baseline", phase, of)];
-        const memory = (k: CliKind) => {
+        // Beside the wall time the memory each view adds; beside the CPU, the AWS requests.
+        const beside = (k: CliKind) => {
+          if (of === "cpuMs") return `, ${perView(k, phase, "requests")!.toFixed(1)} requests`;
           const bytes = perView(k, phase, "peakRssBytes");
           return bytes === undefined ? "" : `, ${(bytes / 2 ** 20).toFixed(1)} MB`;
         };
         const text = (value: number | undefined, k: CliKind) =>
-          value === undefined ? unavailable() : `${Math.round(value)} ms${of === "wallMs" ? memory(k) : ""}`;
+          value === undefined ? unavailable() : `${Math.round(value)} ms${beside(k)}`;
         rows.push({
-          figure: `  each view past the first, (${last} - ${first}) / ${last - first}, ${of === "wallMs" ? "wall, peak RSS" : "CPU"}: ${kind === "ours" ? "as resources" : "as one group"}`,
+          figure: `  each view past the first, (${last} - ${first}) / ${last - first}, ${of === "wallMs" ? "wall, peak RSS" : "CPU, AWS requests"}: ${kind === "ours" ? "as resources" : "as one group"}`,
           ours: text(ours, kind),
           baseline: text(baseline, "baseline"),
           ratio: ours === undefined || baseline === undefined ? "" : ratio(ours, baseline),

@@ -1,28 +1,15 @@
 /**
- * What a process and all its descendants use, sampled from /proc: their summed resident memory at
- * its peak, and their CPU time. `pulumi up` is a tree (the CLI, the language host and the program's
- * Node.js, the dynamic provider's launcher and its Node.js host), and `/usr/bin/time -v` reports
- * only the largest single process of a tree.
+ * A command measured with all the processes it starts: wall time, CPU time and the peak of their
+ * summed resident memory. `pulumi up` is a tree (the CLI, the language host and the program's
+ * Node.js, the dynamic provider's launcher and its Node.js host); `/usr/bin/time -v` would report
+ * only the largest single process of it.
  */
-import { execFileSync } from "child_process";
+import { spawn } from "child_process";
 import { existsSync, readdirSync, readFileSync } from "fs";
 
-/** Why the figures cannot be had here, or undefined when they can. */
-export function processTreeUnavailable(): string | undefined {
-  return existsSync("/proc/self/stat") ? undefined : "no /proc on this system";
-}
-
-let clockTicks: number | undefined;
-/** The kernel's clock ticks per second, in which /proc gives CPU time. */
-function ticksPerSecond(): number {
-  if (clockTicks === undefined) {
-    try {
-      clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-    } catch {
-      clockTicks = 100;
-    }
-  }
-  return clockTicks;
+/** Why CPU and memory cannot be measured here, or undefined when they can. */
+export function treeUnavailable(): string | undefined {
+  return existsSync("/proc/self/stat") && existsSync("/bin/sh") ? undefined : "no /proc or /bin/sh on this system";
 }
 
 const read = (file: string): string | undefined => {
@@ -34,70 +21,73 @@ const read = (file: string): string | undefined => {
   }
 };
 
-interface ProcessStat {
-  readonly ppid: number;
-  /** User and system CPU time so far, in ms. */
-  readonly cpuMs: number;
-}
-
-/** Every live process's parent and CPU time, from /proc/PID/stat (whose name may hold spaces). */
-function processes(): Map<number, ProcessStat> {
-  const all = new Map<number, ProcessStat>();
-  const tick = 1000 / ticksPerSecond();
+/** Resident bytes of the processes under `root` now, `root` itself left out. */
+function descendantsRss(root: number): number {
+  const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = read(`/proc/${entry}/stat`);
     if (!stat) continue;
-    // After the name: state, ppid, ... utime and stime are the 14th and 15th fields.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    all.set(Number(entry), { ppid: Number(fields[1]), cpuMs: (Number(fields[11]) + Number(fields[12])) * tick });
+    // The parent is the second field after the name, which may hold spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
   }
-  return all;
-}
-
-/** The processes of the tree under `root` now, with their resident bytes and CPU time. */
-function tree(root: number): Map<number, { rssBytes: number; cpuMs: number }> {
-  const all = processes();
-  const children = new Map<number, number[]>();
-  for (const [pid, { ppid }] of all) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  const members = new Map<number, { rssBytes: number; cpuMs: number }>();
-  for (const queue = [root]; queue.length > 0;) {
+  let bytes = 0;
+  for (const queue = [...(children.get(root) ?? [])]; queue.length > 0;) {
     const pid = queue.pop()!;
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(read(`/proc/${pid}/status`) ?? "")?.[1];
-    const stat = all.get(pid);
-    if (stat) members.set(pid, { rssBytes: Number(kb ?? 0) * 1024, cpuMs: stat.cpuMs });
+    bytes += Number(/^VmRSS:\s+(\d+) kB/m.exec(read(`/proc/${pid}/status`) ?? "")?.[1] ?? 0) * 1024;
     queue.push(...(children.get(pid) ?? []));
   }
-  return members;
+  return bytes;
 }
 
-export interface TreeUsage {
-  /** The highest sum of the tree's resident memory seen. */
-  readonly peakRssBytes: number;
-  /** CPU time of every process seen in the tree, as last seen. */
-  readonly cpuMs: number;
+export interface MeasuredCommand {
+  readonly code: number | null;
+  /** stdout and stderr, interleaved. */
+  readonly output: string;
+  readonly wallMs: number;
+  /** User and system CPU of the command and every descendant it waited for. */
+  readonly cpuMs?: number;
+  /** The highest summed RSS sampled; a process living less than a sample interval may be missed. */
+  readonly peakRssBytes?: number;
 }
 
 /**
- * Samples the tree under `root` every `intervalMs` until the returned function is called. A process
- * that lives less than an interval may be missed, and the CPU a process uses after its last sample
- * is not counted: both figures are lower bounds.
+ * Runs `command ARGS` under `sh`, whose `times` then reports the CPU of everything it waited for
+ * (exact to a clock tick, where sampling /proc would miss each process's last moments), and samples
+ * the memory of the tree under the shell every `intervalMs`.
  */
-export function sampleProcessTree(root: number, intervalMs = 50): () => TreeUsage {
+export async function measureCommand(
+  command: string,
+  args: readonly string[],
+  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly intervalMs?: number },
+): Promise<MeasuredCommand> {
+  const measurable = treeUnavailable() === undefined;
+  const started = Date.now();
+  const child = measurable
+    ? spawn("/bin/sh", ["-c", '"$0" "$@"; code=$?; times >&3; exit $code', command, ...args], {
+        ...options,
+        stdio: ["ignore", "pipe", "pipe", "pipe"],
+      })
+    : spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
   let peakRssBytes = 0;
-  const cpu = new Map<number, number>();
-  const sample = () => {
-    let rss = 0;
-    for (const [pid, usage] of tree(root)) {
-      rss += usage.rssBytes;
-      cpu.set(pid, usage.cpuMs);
-    }
-    peakRssBytes = Math.max(peakRssBytes, rss);
-  };
-  sample();
-  const timer = setInterval(sample, intervalMs);
-  return () => {
-    clearInterval(timer);
-    return { peakRssBytes, cpuMs: [...cpu.values()].reduce((a, b) => a + b, 0) };
-  };
+  const sample = () => (peakRssBytes = Math.max(peakRssBytes, descendantsRss(child.pid!)));
+  const timer = measurable ? setInterval(sample, options.intervalMs ?? 50) : undefined;
+  let output = "";
+  let times = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdio[3]?.on("data", (chunk: Buffer) => (times += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", resolve);
+  });
+  const wallMs = Date.now() - started;
+  clearInterval(timer);
+  // `times`: the shell's user and system time, then its children's ("0m2.210000s 0m0.350000s").
+  const [, , user, system] = [...times.matchAll(/(\d+)m([\d.]+)s/g)].map(
+    ([, m, s]) => (Number(m) * 60 + Number(s)) * 1000,
+  );
+  const cpuMs = user === undefined || system === undefined ? undefined : user + system;
+  return { code, output, wallMs, cpuMs, peakRssBytes: measurable ? peakRssBytes : undefined };
 }
