@@ -9,6 +9,7 @@ import * as path from "path";
 import { defaultParallel, Engine, ProviderHost, runProgram, type DeploymentReport } from "../harness";
 import { installPacked } from "../harness/packaging";
 import { startEmulator, type EmulatedView, type GlueEmulator } from "pulumi-glue-mv-refresh/emulator";
+import { realCli } from "./cli";
 
 const ROOT = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")].find((dir) => {
   try {
@@ -25,7 +26,7 @@ const CREDENTIALS = { accessKeyId: "AKIABENCHMARK0000001", secretAccessKey: "ben
 type Kind = "ours" | "baseline";
 const KINDS: Kind[] = ["ours", "baseline"];
 
-interface Row {
+export interface Row {
   readonly figure: string;
   readonly ours: string;
   readonly baseline: string;
@@ -519,6 +520,7 @@ async function main(): Promise<void> {
       ["5. memory", () => memory(program)],
       ["6. polling budget", () => pollingBudget(program)],
       ["7. many views", () => manyViews(program)],
+      ["8. real CLI", () => realCli({ program, credentials: CREDENTIALS, hostEnv })],
     ];
     // BENCH_ONLY=3,4 runs only those sections, while working on them.
     const only = process.env.BENCH_ONLY?.split(",");
