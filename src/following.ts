@@ -8,6 +8,7 @@ import {
   getRun,
   LIST_PAGE_LIMIT,
   listRecentRuns,
+  serviceClockOffset,
   viewOf,
   VISIBILITY_WINDOW_MS,
   type AwsTarget,
@@ -82,7 +83,7 @@ export async function settle(
       schedule,
       random,
       signal: budget.signal,
-      origin: run.startTime?.getTime(),
+      origin: run.startTime && run.startTime.getTime() - serviceClockOffset(target, clock),
       expectedMs,
       onPoll: (r, elapsed) => {
         if (!progress.due()) return;

@@ -193,8 +193,32 @@ export type StartResult =
   /** A run our own earlier attempt started although its answer was lost. */
   | { readonly recovered: RefreshRun };
 
-/** Allowance for the difference between our clock and the service's when matching start times. */
-export const CLOCK_SKEW_MARGIN_MS = 5_000;
+/**
+ * How long before an unanswered Start was sent, on the service's clock, a run may have started and
+ * still be taken for the one that Start began: allowance for Glue's own rounding of StartTime. The
+ * skew between our clock and the service's is not in it: start times are judged on the service's
+ * clock (serviceClockOffset).
+ */
+export const START_TIME_MARGIN_MS = 5_000;
+
+/**
+ * How far the service's clock stands from ours, in ms (service minus ours), as the AWS SDK last
+ * measured it for this target: from every answer, it takes the Date header's time less the time
+ * the answer arrived (its `systemClockOffset`, which also corrects the time it signs with). That
+ * is never more than the true difference, since the header is written before the answer arrives
+ * and in whole seconds, and at most a second and the answer's latency less. 0 before any answer.
+ */
+export function serviceClockOffset(target: AwsTarget, clock: Clock): number {
+  return glueClient(target, clock).config.systemClockOffset ?? 0;
+}
+
+/**
+ * The earliest time on the service's clock at which a request sent at `sentAt` (our clock) can
+ * have reached it, less the margin: a run that started since then may be that request's.
+ */
+function serviceTimeSince(target: AwsTarget, clock: Clock, sentAt: number): number {
+  return sentAt + serviceClockOffset(target, clock) - START_TIME_MARGIN_MS;
+}
 
 /**
  * How long Glue's reads may lag behind its writes. AWS control-plane reads are eventually
@@ -219,10 +243,9 @@ export async function startRun(
   let uncertainSince: number | undefined;
   return retrying(async (): Promise<StartResult> => {
     if (uncertainSince !== undefined) {
-      const mine = newestStartedSince(
-        await listRunsOnce(target, view, context.clock),
-        uncertainSince - CLOCK_SKEW_MARGIN_MS,
-      );
+      // Listed first: the answer also brings the SDK's measure of the service's clock up to date.
+      const runs = await listRunsOnce(target, view, context.clock);
+      const mine = newestStartedSince(runs, serviceTimeSince(target, context.clock, uncertainSince));
       if (mine) return { recovered: mine };
     }
     const sentAt = context.clock.now();
@@ -386,7 +409,10 @@ export async function listRecentRuns(
 const startedAt = (run: RefreshRun) => run.startTime?.getTime() ?? 0;
 const newestStartedSince = (runs: RefreshRun[], since: number) => newest(runs.filter((r) => startedAt(r) >= since));
 
-/** The view's newest run that started since `since` (epoch ms, less the clock skew margin), if Glue lists one. */
+/**
+ * The view's newest run that started, on the service's clock, since a request sent at `since`
+ * (epoch ms on our clock) could have reached it, less the margin; if Glue lists one.
+ */
 export async function findRunStartedSince(
   target: AwsTarget,
   view: ViewRef,
@@ -394,7 +420,7 @@ export async function findRunStartedSince(
   context: RetryContext,
 ): Promise<RefreshRun | undefined> {
   const runs = await retrying(() => listRunsOnce(target, view, context.clock), context);
-  return newestStartedSince(runs, since - CLOCK_SKEW_MARGIN_MS);
+  return newestStartedSince(runs, serviceTimeSince(target, context.clock, since));
 }
 
 /** The view's run in progress (STARTING or RUNNING), if any. */

@@ -5,7 +5,7 @@
  * requests in proportion to databases, not members.
  */
 import { planChange, type ChangePlan } from "./diff";
-import { getRun, listDatabaseRuns, targetKey, viewOf, type AwsTarget } from "./glue";
+import { getRun, listDatabaseRuns, serviceClockOffset, targetKey, viewOf, type AwsTarget } from "./glue";
 import { memberSettings, type GroupInputs } from "./group-inputs";
 import { progressLine, type GroupState, type MemberResult } from "./group-report";
 import { subject, ProgressReporter } from "./progress";
@@ -211,11 +211,13 @@ export class GroupDeployment {
     this.following.set(run.runId, { member, budget });
     this.statuses.set(member.key, run.status);
     const { settings, target } = member;
+    // Glue's start time is on its clock; the watcher's schedule runs on ours.
+    const startedAt = run.startTime && run.startTime.getTime() - serviceClockOffset(target, this.ctx.clock);
     return this.watcher
       .watch({
         scope: JSON.stringify([targetKey(target), settings.catalogId, settings.databaseName]),
         run,
-        origin: Math.min(run.startTime?.getTime() ?? began, began),
+        origin: Math.min(startedAt ?? began, began),
         deadline: budget.deadline,
       })
       .catch((error: unknown) => ({ error }));

@@ -2,7 +2,7 @@
  * The run a resource's state records: picking it up when the last deployment did not see it
  * finish, and reading it back for `pulumi refresh`, where and as whom it was started.
  */
-import { getRun, viewOf, VISIBILITY_WINDOW_MS, type AwsTarget } from "./glue";
+import { getRun, serviceClockOffset, viewOf, VISIBILITY_WINDOW_MS, type AwsTarget } from "./glue";
 import { formatDuration } from "./progress";
 import { say, type RefreshContext } from "./refresh-context";
 import type { RetryContext } from "./retry";
@@ -27,7 +27,8 @@ export async function pickUp(
   budget: RetryContext,
 ): Promise<PickUp> {
   const run = await getRun(target, viewOf(s), olds.runId, budget);
-  const startedFor = ctx.clock.now() - Date.parse(olds.startedAt);
+  // The recorded start is on the service's clock, as Glue gave it.
+  const startedFor = ctx.clock.now() + serviceClockOffset(target, ctx.clock) - Date.parse(olds.startedAt);
   if (!run && startedFor < VISIBILITY_WINDOW_MS) {
     // Started moments ago: Glue's reads have not caught up with it yet.
     const recorded: RefreshRun = { runId: olds.runId, status: olds.status, startTime: new Date(olds.startedAt) };

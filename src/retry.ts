@@ -36,7 +36,7 @@ interface ErrorShape {
   name?: string;
   code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean };
 }
 
 /** The SDK's own error behind one of ours. */
@@ -67,12 +67,18 @@ export function mayHaveTakenEffect(error: unknown): boolean {
 
 /**
  * Whether another attempt is worth only a few tries: the endpoint cannot be reached, or the
- * signature was refused as expired (clock skew, which the SDK corrects on the next attempt).
+ * signature was refused as signed too far from AWS's time (clock skew, which the SDK corrects on
+ * the next attempt), or an error is retried only because the SDK just corrected its clock with it.
+ * The SDK marks an error so whenever its measure of the skew changes while the skew is 4 minutes
+ * or more, which at whole-second Date headers is often: an AccessDenied must not then be retried
+ * until the timeout.
  */
 export function deservesFewAttempts(error: unknown): boolean {
   const e = sdkError(error);
   if (UNREACHABLE.has(e.code ?? "")) return true;
-  return e.name === "InvalidSignatureException" && /Signature expired/i.test(e.message ?? "");
+  if (/^Signature (expired|not yet current)/i.test(e.message ?? "")) return true;
+  if (!e.$metadata?.clockSkewCorrected) return false;
+  return !isRetryable({ ...e, $metadata: { ...e.$metadata, clockSkewCorrected: false } });
 }
 
 /** Backoff bounds: the SDK's own for throttling (1 s base, 20 s cap). */

@@ -2,7 +2,7 @@
  * Starting a view's run: after the upstream views' runs ended, Start, with a lost answer never
  * starting a second refresh, and the ifRunning policy applied to a run already in progress.
  */
-import { findActiveRun, startRun, stopRun, viewOf, type AwsTarget } from "./glue";
+import { findActiveRun, serviceClockOffset, startRun, stopRun, viewOf, type AwsTarget } from "./glue";
 import { awaitListed, settle } from "./following";
 import { subject } from "./progress";
 import { interrupted, say, type RefreshContext } from "./refresh-context";
@@ -43,7 +43,9 @@ export async function startOwnRun(
     const started = await startRun(target, viewOf(s), s.fullRefresh, budget);
     if ("runId" in started) {
       say(ctx, s, `started ${s.fullRefresh ? "full " : ""}refresh run ${started.runId}`);
-      return { runId: started.runId, status: "STARTING", startTime: new Date(clock.now()) };
+      // On the service's clock, as Glue's StartTime is: the wait and the state take it for one.
+      const startTime = new Date(clock.now() + serviceClockOffset(target, clock));
+      return { runId: started.runId, status: "STARTING", startTime };
     }
     if ("recovered" in started) return recognised(ctx, s, started.recovered);
     if (started.uncertainSince !== undefined) {

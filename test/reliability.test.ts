@@ -206,6 +206,44 @@ describe("eventually consistent reads", () => {
   });
 });
 
+describe("a clock off the service's", () => {
+  it.each([
+    ["30 s ahead of", -30_000],
+    ["30 s behind", 30_000],
+    ["almost 5 minutes ahead of", -299_000],
+    ["almost 5 minutes behind", 299_000],
+  ])(
+    "recognises its own run at once when its clock is %s Glue's, the Start answer lost and reads lagging",
+    async (_what, serviceSkewMs) => {
+      // The sequence of issue 20: a lost answer, reads 2 s behind writes, a 6-second refresh.
+      const glue = new StubGlue({ durationMs: 6_000, readLagMs: 2_000, serviceSkewMs });
+      glue.failNext("Start", sdkErrors.connectionReset, { afterProcessing: true });
+      const lifecycle = await glue.lifecycle();
+      glue.measureSkew();
+      const began = glue.clock.now();
+      const { outs } = await lifecycle.create(inputs);
+      expect(glue.runs).toHaveLength(1);
+      expect(outs).toMatchObject({ runId: glue.runs[0].id, status: "SUCCEEDED" });
+      expect(glue.lines).toContain(
+        `daily (sales.daily_mv): recognised refresh run ${glue.runs[0].id}, started by an earlier attempt whose answer was lost`,
+      );
+      expect(glue.clock.now() - began).toBeLessThan(30_000);
+    },
+  );
+
+  it("takes no run that started a minute before its first attempt for its own, Glue's clock 5 minutes ahead", async () => {
+    // On the provider's clock alone, that run's start would look four minutes after the attempt.
+    const glue = new StubGlue({ durationMs: 60_000, serviceSkewMs: 299_000 });
+    const scheduled = glue.addRun(30 * 60_000);
+    glue.clock.time += 60_000;
+    glue.failNext("Start", sdkErrors.connectionReset);
+    const lifecycle = await glue.lifecycle();
+    glue.measureSkew();
+    const { outs } = await lifecycle.create({ ...inputs, ifRunning: "stop" });
+    expect(glue.runs.map((r) => r.id)).toEqual([scheduled.id, outs!.runId]);
+  });
+});
+
 describe("interruption", () => {
   it("answers with the run it was waiting on, which goes on in Glue", async () => {
     const glue = new StubGlue({ durationMs: 30 * 60_000 });

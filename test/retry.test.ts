@@ -193,6 +193,31 @@ describe("retrying", () => {
       expect(call.calls()).toBe(FEW_ATTEMPTS.attempts);
     });
 
+    it("gives an error retried only because the SDK corrected its clock with it a few attempts, not the timeout", async () => {
+      // The SDK marks errors so while the skew is 4 minutes or more and its measure of it moves.
+      const clock = new FakeClock();
+      const corrected = (name: string, message: string) => () =>
+        Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400, clockSkewCorrected: true } });
+      const denied = failing(Array.from({ length: 1000 }, corrected("AccessDeniedException", "not authorized")));
+      await expect(
+        retrying(denied.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 }),
+      ).rejects.toThrow("AccessDeniedException");
+      expect(denied.calls()).toBe(FEW_ATTEMPTS.attempts);
+      const early = failing(
+        Array.from({ length: 1000 }, corrected("SignatureDoesNotMatch", "Signature not yet current: …")),
+      );
+      await expect(
+        retrying(early.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 }),
+      ).rejects.toThrow("SignatureDoesNotMatch");
+      expect(early.calls()).toBe(FEW_ATTEMPTS.attempts);
+      // A throttle so marked is still retried until it succeeds.
+      const throttled = failing(Array.from({ length: 10 }, corrected("ThrottlingException", "Rate exceeded")));
+      await expect(
+        retrying(throttled.attempt, { clock, deadline: clock.now() + 3_600_000, random: () => 1 }),
+      ).resolves.toBe("ok");
+      expect(throttled.calls()).toBe(11);
+    });
+
     it("keeps transient network errors on the usual rules: a reset connection is retried until it succeeds", async () => {
       const clock = new FakeClock();
       const call = failing(Array.from({ length: 10 }, sdkErrors.connectionReset));

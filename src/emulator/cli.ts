@@ -23,6 +23,8 @@ on one endpoint (roles are configured through the library's startEmulator).
   --starting-ms N                  emulated time in STARTING (default 5000)
   --stop-delay-ms N                emulated time from Stop to STOPPED (default 5000)
   --clock-scale N                  emulated ms per real ms (default 1)
+  --clock-offset-ms=N              ms the emulated AWS clock stands from this machine's, e.g.
+                                   --clock-offset-ms=-30000 for 30 s behind (default 0)
   --seed N                         seed for random faults (default 1)
   --throttle-ratio R               fraction answered ThrottlingException
   --requests-per-second N          rate limit on all requests
@@ -59,6 +61,7 @@ const NUMBER_OPTIONS = {
   "starting-ms": "startingMs",
   "stop-delay-ms": "stopDelayMs",
   "clock-scale": "clockScale",
+  "clock-offset-ms": "clockOffsetMs",
   seed: "seed",
 } as const;
 

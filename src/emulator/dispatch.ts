@@ -111,7 +111,7 @@ export async function dispatch(
   let entry = baseEntry(request.headers, identity, operationName, input.ok ? input.value : input.raw);
   const fail = (error: ServiceError) => errorOutcome(protocol, error, entry);
 
-  const auth = await checkAuthorization(request, protocol.service, state.identities.secrets);
+  const auth = await checkAuthorization(request, protocol.service, state.identities.secrets, state.clock.wallNow());
   if (!auth.ok) return fail(commonError(protocol, auth.kind, auth.message));
   const now = state.clock.now();
   entry = { ...entry, emulatedTime: now };

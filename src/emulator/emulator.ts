@@ -24,7 +24,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Glue
   });
   for (const view of [...(options.views ?? []), ...(options.viewsFile ? readViewsFile(options.viewsFile) : [])])
     catalog.addView(view);
-  const clock = new EmulatedClock(options.clockScale ?? 1);
+  const clock = new EmulatedClock(options.clockScale ?? 1, Date.now, options.clockOffsetMs ?? 0);
   const faults = new FaultInjector(options.faults ?? {}, options.seed ?? 1);
   const identities = new Identities(accountId, options.credentials ?? [], options.roles ?? []);
   let deniedViews: readonly ViewRef[] = [];
@@ -40,11 +40,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Glue
       dispatch(request, identity, { catalog, clock, faults, identities, deniedViews: () => deniedViews }),
     record: (entry) => log.push(entry),
     latencyMs: () => faults.latencyMs(),
+    date: () => clock.wallNow(),
   });
 
   return {
     endpoint: server.endpoint,
     clockOrigin: clock.realOrigin,
+    clockOffsetMs: clock.offsetMs,
     accountId,
     get requests() {
       return log;

@@ -16,6 +16,8 @@ export interface ServerHooks {
   dispatch(request: SignedRequest, identity: RequestIdentity): Promise<Outcome>;
   record(entry: RequestLogEntry): void;
   latencyMs(): number;
+  /** The service's wall clock for the Date header, epoch ms. */
+  date(): number;
 }
 
 export interface RunningServer {
@@ -65,6 +67,8 @@ export async function startServer(host: string, port: number, hooks: ServerHooks
     response.writeHead(outcome.answer.status, {
       ...outcome.answer.headers,
       "x-amzn-RequestId": outcome.entry.requestId,
+      // The SDK reads the service's time here, to correct its signing clock and for its users.
+      Date: new Date(hooks.date()).toUTCString(),
       "Content-Length": String(body.length),
     });
     response.end(body);

@@ -88,6 +88,8 @@ export async function checkAuthorization(
   request: SignedRequest,
   service: string,
   secrets: ReadonlyMap<string, string>,
+  /** The service's wall clock, epoch ms, that the request's time is checked against; none, no check. */
+  serviceNow?: number,
 ): Promise<AuthCheck> {
   const header = headerValue(request.headers, "authorization");
   if (!header) return { ok: false, kind: "missingAuthenticationToken", message: "Missing Authentication Token" };
@@ -115,6 +117,8 @@ export async function checkAuthorization(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parsed.date}' != '${dateMatch[1]}', from '${amzDate}'.`,
     );
   }
+  const skew = serviceNow === undefined ? undefined : signingSkew(amzDate, serviceNow);
+  if (skew) return invalid(skew);
 
   const secretAccessKey = secrets.get(accessKeyId);
   if (secretAccessKey !== undefined && !(await signatureMatches(request, parsed, amzDate, secretAccessKey))) {
@@ -176,6 +180,26 @@ async function signatureMatches(
   return (
     expected.length === auth.signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature))
   );
+}
+
+/**
+ * How far a request's time may be from the service's: "a request must reach AWS within five
+ * minutes of the time stamp in the request. Otherwise, AWS denies the request"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html). Glue answers
+ * InvalidSignatureException and STS SignatureDoesNotMatch, in AWS's own words; S3 alone allows 15
+ * minutes and calls it RequestTimeTooSkewed (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html).
+ */
+export const MAX_SIGNING_SKEW_MS = 5 * 60_000;
+
+/** AWS's message for a request signed too far from `serviceNow`, or undefined when it is in time. */
+function signingSkew(amzDate: string, serviceNow: number): string | undefined {
+  const signedAt = parseAmzDate(amzDate).getTime();
+  const basic = (ms: number) => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, "");
+  if (signedAt < serviceNow - MAX_SIGNING_SKEW_MS)
+    return `Signature expired: ${amzDate} is now earlier than ${basic(serviceNow - MAX_SIGNING_SKEW_MS)} (${basic(serviceNow)} - 5 min.)`;
+  if (signedAt > serviceNow + MAX_SIGNING_SKEW_MS)
+    return `Signature not yet current: ${amzDate} is still later than ${basic(serviceNow + MAX_SIGNING_SKEW_MS)} (${basic(serviceNow)} + 5 min.)`;
+  return undefined;
 }
 
 /** `20260101T000000Z` as a Date. */

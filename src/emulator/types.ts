@@ -87,6 +87,13 @@ export interface EmulatorOptions {
   readonly stopDelayMs?: number;
   /** Emulated milliseconds per real millisecond; 1000 makes a 10-minute run take 0.6 s. @default 1 */
   readonly clockScale?: number;
+  /**
+   * How far the emulated AWS clock stands from this machine's, in ms: run times, credential
+   * expirations and the Date header all come from the shifted clock. -30_000 plays a provider host
+   * whose clock runs 30 s fast. Requests signed more than 5 minutes off the shifted clock are
+   * refused, as AWS refuses them. @default 0
+   */
+  readonly clockOffsetMs?: number;
   /** Access keys whose request signatures are verified; other keys are accepted unverified. @default [] */
   readonly credentials?: readonly EmulatorCredentials[];
   /** Roles STS AssumeRole can hand out. @default [] */
@@ -190,10 +197,13 @@ export interface GlueEmulator {
   /** The URL to give the SDK clients as `endpoint`, e.g. "http://127.0.0.1:PORT". */
   readonly endpoint: string;
   /**
-   * The real epoch ms at which emulated time equals real time: a client clock scaled by the same
-   * factor from this origin agrees with the emulator's (before any advanceTime).
+   * The real epoch ms at which emulated time equals real time plus `clockOffsetMs`: a client clock
+   * scaled by the same factor from this origin is `clockOffsetMs` away from the emulator's (before
+   * any advanceTime), as a host whose clock is off is from AWS's.
    */
   readonly clockOrigin: number;
+  /** How far the emulated AWS clock stands from this machine's, in ms. */
+  readonly clockOffsetMs: number;
   /** The account id: the default catalog, and what STS GetCallerIdentity answers. */
   readonly accountId: string;
   /** Every request answered (or dropped) since the start or the last `resetRequests`, oldest first. */

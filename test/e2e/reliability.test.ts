@@ -2,7 +2,7 @@
  * Reliability end to end: faults injected by the emulator, and the provider host told to stop
  * while it waits, through Pulumi's provider host and the real AWS SDK.
  */
-import type { ProviderHost } from "../../harness";
+import type { DeploymentReport, ProviderHost } from "../../harness";
 import type { GlueEmulator } from "../../src/emulator";
 import { E2eStack, emulatorFor, hostEnv } from "../support/e2e";
 
@@ -19,6 +19,16 @@ beforeEach(async () => {
 afterEach(() => emulator.close());
 
 const apiRuns = () => emulator.runs(DAILY).filter((r) => r.startedBy === "api");
+
+/** The deployment started exactly one run, recorded it, and recognised it after a lost Start answer. */
+function expectOneRecognisedRun(em: GlueEmulator, report: DeploymentReport): void {
+  const runs = em.runs(DAILY);
+  expect(runs).toHaveLength(1);
+  expect(report.steps[0]).toMatchObject({ ok: true, outputs: { runId: runs[0].runId, status: "SUCCEEDED" } });
+  expect(report.hostOutput.map((l) => l.text)).toContain(
+    `daily (sales.daily_mv): recognised refresh run ${runs[0].runId}, started by an earlier attempt whose answer was lost`,
+  );
+}
 
 describe("a Start whose answer is lost", () => {
   it.each([
@@ -53,13 +63,7 @@ describe("an eventually consistent Glue", () => {
     });
     try {
       const lagStack = new E2eStack(lagging, { hostEnv: hostEnv(lagging, scale) });
-      const report = await lagStack.up([{ name: "daily", args: lagStack.args(DAILY) }]);
-      const runs = lagging.runs(DAILY);
-      expect(runs).toHaveLength(1);
-      expect(report.steps[0]).toMatchObject({ ok: true, outputs: { runId: runs[0].runId, status: "SUCCEEDED" } });
-      expect(report.hostOutput.map((l) => l.text)).toContain(
-        `daily (sales.daily_mv): recognised refresh run ${runs[0].runId}, started by an earlier attempt whose answer was lost`,
-      );
+      expectOneRecognisedRun(lagging, await lagStack.up([{ name: "daily", args: lagStack.args(DAILY) }]));
       // The run was in progress yet unlisted when a later Start met it.
       const starts = lagging.requests.filter((r) => r.operation === "StartMaterializedViewRefreshTaskRun");
       expect(starts.map((r) => r.fault ?? r.errorType)).toEqual([
@@ -69,6 +73,67 @@ describe("an eventually consistent Glue", () => {
     } finally {
       await lagging.close();
     }
+  });
+});
+
+describe("a provider host whose clock is off AWS's", () => {
+  // The sequence measured when start times were judged on the host's clock: the host 30 s fast,
+  // the first Start's answer lost, reads 2 s behind writes, a 6-second refresh. It waited out the
+  // visibility window (78 Lists) and started a second refresh. Both directions, a group's member too.
+  const faults = {
+    consistencyLagMs: 2_000,
+    dropAfterProcessingRatio: 1,
+    maxFaults: 1,
+    operations: ["StartMaterializedViewRefreshTaskRun"],
+  };
+  const scale = 5;
+  let skewed: GlueEmulator;
+  afterEach(() => skewed.close());
+
+  /** What a deployment asked of Glue, and how long it took on Glue's clock. */
+  function calls(em: GlueEmulator) {
+    const glue = em.requests.filter((r) => r.operation !== "GetCallerIdentity");
+    const times = glue.map((r) => r.emulatedTime ?? 0).filter((t) => t > 0);
+    return {
+      starts: glue
+        .filter((r) => r.operation === "StartMaterializedViewRefreshTaskRun")
+        .map((r) => r.fault ?? r.errorType ?? "started"),
+      lists: glue.filter((r) => r.operation === "ListMaterializedViewRefreshTaskRuns").length,
+      tookMs: Math.max(...times) - Math.min(...times),
+    };
+  }
+
+  it.each([
+    ["30 s ahead of", -30_000],
+    ["30 s behind", 30_000],
+  ])("starts one refresh, within the read lag, when the host's clock is %s AWS's", async (_what, clockOffsetMs) => {
+    skewed = await emulatorFor([DAILY], { clockScale: scale, clockOffsetMs, runDurationMs: 6_000, faults });
+    const skewStack = new E2eStack(skewed, { hostEnv: hostEnv(skewed, scale) });
+    expectOneRecognisedRun(skewed, await skewStack.up([{ name: "daily", args: skewStack.args(DAILY) }]));
+    const { starts, lists, tookMs } = calls(skewed);
+    expect(starts).toEqual(["dropAfterProcessingRatio", "MaterializedViewRefreshTaskRunningException"]);
+    expect(lists).toBeLessThan(10);
+    expect(tookMs).toBeLessThan(60_000);
+  });
+
+  it.each([
+    ["30 s ahead of", -30_000],
+    ["30 s behind", 30_000],
+  ])("starts one refresh for a group's member when the host's clock is %s AWS's", async (_what, clockOffsetMs) => {
+    skewed = await emulatorFor([DAILY], { clockScale: scale, clockOffsetMs, runDurationMs: 6_000, faults });
+    const skewStack = new E2eStack(skewed, { hostEnv: hostEnv(skewed, scale) });
+    const report = await skewStack.up({
+      groups: [{ name: "views", args: { views: { daily: DAILY }, endpoint: skewed.endpoint } }],
+    });
+    const runs = skewed.runs(DAILY);
+    expect(runs).toHaveLength(1);
+    expect(report.steps[0]).toMatchObject({
+      ok: true,
+      outputs: { runs: { daily: { runId: runs[0].runId, status: "SUCCEEDED" } } },
+    });
+    const { starts, tookMs } = calls(skewed);
+    expect(starts).toEqual(["dropAfterProcessingRatio", "MaterializedViewRefreshTaskRunningException"]);
+    expect(tookMs).toBeLessThan(60_000);
   });
 });
 

@@ -62,6 +62,11 @@ describe("parseCommandLine", () => {
     expect(parseCommandLine(["--help"])).toBeUndefined();
   });
 
+  it("sets the emulated clock apart from this machine's, either way", () => {
+    expect(parseCommandLine(["--clock-offset-ms=-30000"])).toEqual({ clockOffsetMs: -30_000 });
+    expect(parseCommandLine(["--clock-offset-ms", "300000"])).toEqual({ clockOffsetMs: 300_000 });
+  });
+
   it("refuses bad flags with a message naming them", () => {
     expect(() => parseCommandLine(["--clock-scale", "fast"])).toThrow('--clock-scale needs a number; got "fast"');
     expect(() => parseCommandLine(["--nope"])).toThrow(/nope/);

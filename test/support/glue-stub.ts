@@ -16,9 +16,11 @@ import {
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { createLifecycle } from "../../src/lifecycle";
+import { glueClient } from "../../src/glue";
 import { createRefreshContext, within, type RefreshContext } from "../../src/refresh-context";
 import type { RetryContext } from "../../src/retry";
 import type { RunStatus } from "../../src/run";
+import { TargetResolver } from "../../src/targets";
 import { FakeClock } from "./fake-clock";
 import { ACCOUNT } from "./fixtures";
 
@@ -87,6 +89,8 @@ export interface StubGlueOptions {
   stopDelayMs?: number;
   /** How far Get and List lag behind writes: they see the runs as they stood this long ago. */
   readLagMs?: number;
+  /** How far Glue's clock stands from the provider's: the start and end times it reports are shifted by it. */
+  serviceSkewMs?: number;
 }
 
 /** An in-memory view with runs on a fake clock, answering the four operations and STS. */
@@ -98,6 +102,7 @@ export class StubGlue {
   outcome: "SUCCEEDED" | "FAILED";
   private readonly stopDelayMs: number;
   readLagMs: number;
+  readonly serviceSkewMs: number;
   private nextId = 1;
   private readonly queued: Record<Operation, QueuedFailure[]> = { Start: [], Get: [], List: [], Stop: [] };
 
@@ -126,6 +131,7 @@ export class StubGlue {
     this.outcome = options.outcome ?? "SUCCEEDED";
     this.stopDelayMs = options.stopDelayMs ?? 20_000;
     this.readLagMs = options.readLagMs ?? 0;
+    this.serviceSkewMs = options.serviceSkewMs ?? 0;
     glueMock.reset();
     stsMock.reset();
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, $metadata: {} });
@@ -200,8 +206,10 @@ export class StubGlue {
     return {
       MaterializedViewRefreshTaskRunId: run.id,
       Status: status,
-      StartTime: new Date(run.started),
-      EndTime: ended ? new Date(Math.min(run.stoppedAt ?? Infinity, run.started + run.durationMs)) : undefined,
+      StartTime: new Date(run.started + this.serviceSkewMs),
+      EndTime: ended
+        ? new Date(Math.min(run.stoppedAt ?? Infinity, run.started + run.durationMs) + this.serviceSkewMs)
+        : undefined,
       RefreshType: "INCREMENTAL",
       DPUSeconds: ended ? 120.5 : undefined,
       ProcessedBytes: 1024,
@@ -233,6 +241,17 @@ export class StubGlue {
   /** A retry budget of `minutes` from now on this stub's clock, ended by its interrupt. */
   budget(ctx: RefreshContext, minutes = 60): RetryContext {
     return within(ctx, minutes, this.interrupt.signal);
+  }
+
+  /**
+   * Has the SDK's Glue client for the usual target (us-east-1, no endpoint or role) know Glue's
+   * clock, as it learns it from every answer's Date header, which the mocked client never sees.
+   */
+  measureSkew(): void {
+    const targets = new TargetResolver("MaterializedViewRefresh");
+    targets.configure(() => undefined);
+    glueClient(targets.targetFor("us-east-1", undefined, undefined), this.clock).config.systemClockOffset =
+      this.serviceSkewMs;
   }
 
   /** A lifecycle on this stub's clock, configured with the given stack config. */
