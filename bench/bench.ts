@@ -10,6 +10,7 @@ import { defaultParallel, Engine, ProviderHost, runProgram, type DeploymentRepor
 import { installPacked } from "../harness/packaging";
 import { startEmulator, type EmulatedView, type GlueEmulator } from "pulumi-glue-mv-refresh/emulator";
 import { realCli } from "./cli";
+import type { Row } from "./row";
 
 const ROOT = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")].find((dir) => {
   try {
@@ -25,15 +26,6 @@ const BENCH = path.join(ROOT, "bench");
 const CREDENTIALS = { accessKeyId: "AKIABENCHMARK0000001", secretAccessKey: "bench-secret-access-key" };
 type Kind = "ours" | "baseline";
 const KINDS: Kind[] = ["ours", "baseline"];
-
-export interface Row {
-  readonly figure: string;
-  readonly ours: string;
-  readonly baseline: string;
-  readonly ratio: string;
-  readonly goal: string;
-  readonly met: boolean | undefined;
-}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;

@@ -10,7 +10,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { startEmulator, type EmulatorCredentials, type GlueEmulator } from "pulumi-glue-mv-refresh/emulator";
 import { ensurePulumiCli, offlineEnv, type Toolchain } from "../tools/pulumi-cli";
-import type { Row } from "./bench";
+import type { Row } from "./row";
 import { measureCommand, treeUnavailable } from "./process-tree";
 
 export interface CliBenchOptions {
