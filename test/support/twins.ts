@@ -85,16 +85,6 @@ export class Twins {
     return stack;
   }
 
-  async refresh(): Promise<TwinDeployment> {
-    const [cli, harness] = await Promise.all([this.cli.refresh(), this.harness.engine.refresh()]);
-    return { cli, harness };
-  }
-
-  async destroy(): Promise<TwinDeployment> {
-    const [cli, harness] = await Promise.all([this.cli.destroy(), this.harness.engine.destroy()]);
-    return { cli, harness };
-  }
-
   /** Runs per view on each emulator, with their statuses. */
   runs(): { cli: string[][]; harness: string[][] } {
     const of = (emulator: GlueEmulator) => this.views.map((v) => emulator.runs(v).map((r) => r.status));
