@@ -34,9 +34,10 @@ describe("the real engine beside the harness", () => {
     const views = policies.map((p) => view(`${p}_mv`));
     twins = await Twins.create(views);
     // Scheduled refreshes already going when the deployment starts, long enough to outlast the
-    // CLI's start-up (at the emulator's 1000x, two hours take 7 s), within the resources' timeout.
+    // CLI's start-up on a busy machine (at the emulator's 1000x, four hours take 14 s), within the
+    // resources' timeout.
     const scheduled = (emulator: GlueEmulator) =>
-      views.map((v) => emulator.startRunOutOfBand(v, { durationMs: 2 * 3_600_000 }));
+      views.map((v) => emulator.startRunOutOfBand(v, { durationMs: 4 * 3_600_000 }));
     const [cliScheduled, harnessScheduled] = [scheduled(twins.cliEmulator), scheduled(twins.harnessEmulator)];
     const { cli, harness } = await twins.up((stack) =>
       policies.map((ifRunning, i) => ({
