@@ -47,8 +47,8 @@ export const STACK_CONFIG_KEYS = [
   "aws:stsRegion",
 ] as const;
 
-/** Keys whose values are secret: a problem with them never shows the value. */
-const SECRET_KEYS = new Set(["aws:accessKey", "aws:secretKey", "aws:token"]);
+/** Keys whose values are secret: a problem with them never shows the value, and schemas mark them secret. */
+export const SECRET_KEYS = new Set(["aws:accessKey", "aws:secretKey", "aws:token"]);
 
 /** Stack config the provider cannot use, with every problem named: key, value (unless secret) and rule. */
 export class StackConfigError extends Error {

@@ -57,14 +57,16 @@ const maxConcurrent: Rule = (v) =>
 const views: Rule = (v) =>
   typeof v === "object" && v !== null && !Array.isArray(v) ? undefined : "must be a map of member keys to views";
 
-const MEMBER_SET: PropertySet<(typeof MEMBER_PROPERTIES)[number]> = {
+/** The properties of a group's member. */
+export const MEMBER_SET: PropertySet<(typeof MEMBER_PROPERTIES)[number]> = {
   of: "a MaterializedViewRefreshGroup member",
   rules: pick(MEMBER_PROPERTIES),
   required: ["databaseName", "tableName"],
   internal: ["upstreams"],
 };
 
-const GROUP_SET: PropertySet<keyof GroupInputs> = {
+/** The properties of a group. */
+export const GROUP_SET: PropertySet<keyof GroupInputs> = {
   of: "MaterializedViewRefreshGroup",
   rules: { ...pick(SHARED_PROPERTIES), resourceName: RULES.resourceName, views, maxConcurrent },
   required: ["views"],

@@ -40,11 +40,17 @@ export interface AssumeRoleArgs {
 
 /** What a downstream refresh needs of an upstream view: the run that last refreshed it. */
 export interface UpstreamRun {
+  /** The id of the upstream view's last refresh run. */
   readonly runId: string;
+  /** That run's status when last seen. */
   readonly status: string;
+  /** The upstream view's Data Catalog. */
   readonly catalogId: string;
+  /** The upstream view's database. */
   readonly databaseName: string;
+  /** The upstream view's name. */
   readonly tableName: string;
+  /** The upstream view's region. */
   readonly region: string;
 }
 
@@ -63,7 +69,11 @@ export interface RefreshInputs {
   readonly endpoint?: string;
   readonly assumeRole?: AssumeRoleArgs;
   readonly quiet?: boolean;
-  /** The runs of the upstream views among the sources, set by the resource class. */
+  /**
+   * The upstream views this view is built on, each the `upstream` output of their refresh: the view
+   * refreshes after them, in the same deployment, whenever one of them refreshed.
+   * @default none
+   */
   readonly upstreams?: readonly UpstreamRun[];
 }
 

@@ -6,13 +6,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { UpstreamRun } from "./inputs";
+import { sourceTriggers, upstreamEntry } from "./upstream-triggers";
 import { definitionHash, type GlueTableLike } from "./view";
+
+export { SOURCE_TRIGGER_PREFIX } from "./upstream-triggers";
 
 /** An upstream view's refresh: a MaterializedViewRefresh, or any object with the same outputs. */
 export type UpstreamRefreshLike = { readonly [K in keyof UpstreamRun]: pulumi.Input<string> };
-
-/** The prefix of the trigger keys that record the sources, e.g. `source:sales.orders`. */
-export const SOURCE_TRIGGER_PREFIX = "source:";
 
 /** The provider inputs that follow the sources. */
 export interface SourceInputs {
@@ -73,7 +73,7 @@ export function sourceInputs(subject: string, sources: unknown, view?: unknown):
           region: g,
         }));
       upstreams.push(upstream);
-      triggers.push(upstream.apply((u): [string, string] => [`${u.databaseName}.${u.tableName}`, u.runId]));
+      triggers.push(upstream.apply(upstreamEntry));
     } else if (isObject(source) && has(source, TABLE_OUTPUTS)) {
       const table = source as unknown as GlueTableLike;
       triggers.push(
@@ -94,12 +94,11 @@ export function sourceInputs(subject: string, sources: unknown, view?: unknown):
   });
   return {
     triggers: pulumi.all(triggers).apply((entries) => {
-      const named = new Map<string, string>();
-      for (const [table, value] of entries) {
-        if (named.has(table)) throw fail(`sources name ${table} twice`);
-        named.set(table, value);
+      try {
+        return sourceTriggers(entries);
+      } catch (error) {
+        throw fail((error as Error).message);
       }
-      return Object.fromEntries([...named].map(([table, value]) => [`${SOURCE_TRIGGER_PREFIX}${table}`, value]));
     }),
     upstreams: pulumi.all(upstreams),
   };

@@ -1,0 +1,108 @@
+/**
+ * The provider plugin's configuration: `glue-mv-refresh:region` and its siblings in stack config, or
+ * the inputs of an explicit provider resource. The same settings, shapes and rules as the dynamic
+ * provider's `aws:` stack config (aws-config.ts), under the plugin's own names. Pure.
+ */
+import { readStackConfig, STACK_CONFIG_KEYS, StackConfigError } from "../aws-config";
+import type { InputFailure } from "../inputs";
+
+/** The plugin's name: its package in schemas, its namespace in stack config. */
+export const PLUGIN_NAME = "glue-mv-refresh";
+
+/** A service's endpoint, in place of the AWS SDK's for the region. */
+export interface PluginEndpoints {
+  /** The endpoint of AWS Glue, e.g. `http://127.0.0.1:4566` for a local emulator. */
+  readonly glue?: string;
+  /** The endpoint of AWS STS. */
+  readonly sts?: string;
+}
+
+/** A role the provider assumes with STS AssumeRole before any call, after those before it. */
+export interface PluginRoleToAssume {
+  /** The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`. */
+  readonly roleArn: string;
+  /** The session name CloudTrail shows. */
+  readonly sessionName?: string;
+  /** The external id the role's trust policy requires. */
+  readonly externalId?: string;
+  /** How long each session lasts, in seconds (900-43200). */
+  readonly durationSeconds?: number;
+}
+
+/**
+ * Where and as whom the provider calls AWS, for every refresh it serves; a resource's own `region`,
+ * `endpoint` and `assumeRole` apply on top. What is not set comes from the AWS SDK's own chain
+ * (environment variables, shared config and credentials files, SSO, an instance or task role).
+ */
+export interface PluginConfig {
+  /**
+   * The region of the views, unless a resource sets its own.
+   * @default the AWS SDK's own chain (AWS_REGION, the profile's region)
+   */
+  readonly region?: string;
+  /** The profile of the shared config and credentials files to use. */
+  readonly profile?: string;
+  /** An access key id; use a secret. Goes with `secretKey`. */
+  readonly accessKey?: string;
+  /** The secret access key of `accessKey`; use a secret. */
+  readonly secretKey?: string;
+  /** The session token of temporary keys; use a secret. */
+  readonly token?: string;
+  /** The shared credentials file to read, as a list of one path. */
+  readonly sharedCredentialsFiles?: readonly string[];
+  /** The shared config file to read, as a list of one path. */
+  readonly sharedConfigFiles?: readonly string[];
+  /** Roles assumed in order before any call, e.g. to reach a deployment account. */
+  readonly assumeRoles?: readonly PluginRoleToAssume[];
+  /** The only AWS account ids the provider may act in; any other fails before a Glue call. */
+  readonly allowedAccountIds?: readonly string[];
+  /** AWS account ids the provider must not act in. */
+  readonly forbiddenAccountIds?: readonly string[];
+  /** Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object. */
+  readonly endpoints?: readonly PluginEndpoints[];
+  /** The region of STS calls, when it differs from the views' region. */
+  readonly stsRegion?: string;
+}
+
+/** The plugin's configuration keys, those of the `aws:` config the dynamic provider reads. */
+export const PLUGIN_CONFIG_KEYS = STACK_CONFIG_KEYS.filter((key) => key !== "aws:assumeRole").map((key) =>
+  key.slice("aws:".length),
+) as (keyof PluginConfig)[];
+
+/** Keys the engine adds to every provider's inputs, which are not configuration. */
+const ENGINE_KEYS = new Set(["version", "pluginDownloadURL"]);
+
+/**
+ * The configuration as the dynamic provider's config reader asks for it: `aws:region` is the
+ * plugin's `region`. `values` are keyed by the plain name (`region`); null and "" are unset.
+ */
+export function awsConfigGetter(values: Readonly<Record<string, unknown>>): (key: string) => unknown {
+  return (key) => (key.startsWith("aws:") && key !== "aws:assumeRole" ? values[key.slice(4)] : undefined);
+}
+
+/** Rewrites the dynamic provider's config names in a message or description into the plugin's. */
+export function inPluginTerms(text: string): string {
+  return text.replace(/\baws:(?=[a-zA-Z])/g, `${PLUGIN_NAME}:`).replace(/\bstack config\b/g, "provider configuration");
+}
+
+/**
+ * The problems with a configuration, each naming the key, the value (unless secret) and the rule:
+ * a key the plugin does not know, then whatever the `aws:` rules refuse.
+ */
+export function checkPluginConfig(values: Readonly<Record<string, unknown>>): InputFailure[] {
+  const failures: InputFailure[] = [];
+  for (const key of Object.keys(values)) {
+    if (ENGINE_KEYS.has(key) || (PLUGIN_CONFIG_KEYS as string[]).includes(key)) continue;
+    failures.push({
+      property: key,
+      reason: `${PLUGIN_NAME}:${key} is not a setting of the ${PLUGIN_NAME} provider (known: ${PLUGIN_CONFIG_KEYS.join(", ")})`,
+    });
+  }
+  try {
+    readStackConfig(awsConfigGetter(values));
+  } catch (error) {
+    if (!(error instanceof StackConfigError)) throw error;
+    failures.push({ property: "", reason: inPluginTerms(error.message) });
+  }
+  return failures;
+}
