@@ -6,15 +6,32 @@
  * - `pulumi`: `github.com/pulumi/pulumi/pkg/v3/cmd/pulumi`, through the wrapper module
  *   `tools/pulumi/`, which carries the release's own `replace` line (`go install …@version` refuses a
  *   module with `replace` directives).
- * - `pulumi-language-nodejs`: the Node.js language host, through `tools/language-hosts/`.
+ * - `pulumi-language-nodejs` and `pulumi-language-python` (with its script
+ *   `pulumi-language-python-exec`, copied from the module): the Node.js and Python language hosts,
+ *   through `tools/language-hosts/`.
+ * - `pulumi-language-go`: the Go language host, through `tools/go-host/`.
+ * - `pulumi-language-yaml`: the YAML language host, through `tools/yaml-host/`.
  * - `pulumi-resource-pulumi-nodejs`: the dynamic provider's launcher, the script `@pulumi/pulumi`
  *   ships at its root, linked from the project's own installed copy.
+ * - `.pulumi/python/venv`: a virtualenv holding the Python SDK `tools/python/requirements.txt` pins,
+ *   whose `bin` is on PATH in {@link offlineEnv}: the Python host runs `python3` from PATH.
  *
  * A `pulumi` already on PATH at a supported version is used instead of building one.
  */
 import { execFile, spawn } from "child_process";
 import { createHash } from "crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { promisify } from "util";
@@ -27,6 +44,11 @@ export const ROOT = [path.join(__dirname, ".."), path.join(__dirname, "..", ".."
 export const PULUMI_DIR = path.join(ROOT, ".pulumi");
 export const BIN_DIR = path.join(PULUMI_DIR, "bin");
 const STAMP = path.join(BIN_DIR, "built.json");
+/** The virtualenv Python programs run with (ignored by git), and its interpreter. */
+export const PYTHON_VENV = path.join(PULUMI_DIR, "python", "venv");
+export const VENV_PYTHON = path.join(PYTHON_VENV, "bin", "python");
+const VENV_STAMP = path.join(PULUMI_DIR, "python", "built.json");
+const REQUIREMENTS = path.join(ROOT, "tools", "python", "requirements.txt");
 
 /** A Go module's version as a wrapper module's go.mod requires it. */
 export function requiredVersion(goMod: string, module: string): string {
@@ -35,13 +57,38 @@ export function requiredVersion(goMod: string, module: string): string {
   return line[1];
 }
 
+/** A package's version as a requirements file pins it (`name==version`). */
+export function pinnedRequirement(requirements: string, name: string): string {
+  const line = new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\s*==\\s*(\\S+)`, "im").exec(
+    requirements,
+  );
+  if (!line) throw new Error(`the requirements do not pin ${name}`);
+  return line[1];
+}
+
 const readGoMod = (wrapper: string) => readFileSync(path.join(ROOT, "tools", wrapper, "go.mod"), "utf8");
 
-/** The pinned versions: the CLI's (tools/pulumi/go.mod) and the language hosts' (tools/language-hosts/go.mod). */
-export function pinnedVersions(): { readonly cli: string; readonly languageHosts: string } {
+export interface PinnedVersions {
+  /** `pulumi` (tools/pulumi/go.mod). */
+  readonly cli: string;
+  /** The Node.js and Python language hosts' sdk/v3 (tools/language-hosts/go.mod). */
+  readonly languageHosts: string;
+  /** The Go language host's sdk/v3 (tools/go-host/go.mod). */
+  readonly goHost: string;
+  /** The YAML language host, pulumi-yaml (tools/yaml-host/go.mod). */
+  readonly yamlHost: string;
+  /** The Python SDK in the virtualenv (tools/python/requirements.txt). */
+  readonly pythonSdk: string;
+}
+
+/** The pinned versions, as the wrapper modules and the requirements file pin them. */
+export function pinnedVersions(): PinnedVersions {
   return {
     cli: requiredVersion(readGoMod("pulumi"), "github.com/pulumi/pulumi/pkg/v3"),
     languageHosts: requiredVersion(readGoMod("language-hosts"), "github.com/pulumi/pulumi/sdk/v3"),
+    goHost: requiredVersion(readGoMod("go-host"), "github.com/pulumi/pulumi/sdk/v3"),
+    yamlHost: requiredVersion(readGoMod("yaml-host"), "github.com/pulumi/pulumi-yaml"),
+    pythonSdk: pinnedRequirement(readFileSync(REQUIREMENTS, "utf8"), "pulumi"),
   };
 }
 
@@ -58,13 +105,21 @@ export function isSupported(found: string, pinned: string): boolean {
   return a[1] > b[1] || (a[1] === b[1] && a[2] >= b[2]);
 }
 
-/** What a build depends on: the wrapper modules' go.mod and go.sum. A change rebuilds. */
-function buildKey(): string {
+/** The wrapper modules under tools/ that `buildPulumiCli` builds from. */
+const GO_WRAPPERS = ["pulumi", "language-hosts", "go-host", "yaml-host"];
+
+/** A short hash of files' contents. */
+function hashFiles(files: readonly string[]): string {
   const hash = createHash("sha256");
-  for (const wrapper of ["pulumi", "language-hosts"])
-    for (const file of ["go.mod", "go.sum"]) hash.update(readFileSync(path.join(ROOT, "tools", wrapper, file)));
+  for (const file of files) hash.update(readFileSync(file));
   return hash.digest("hex").slice(0, 16);
 }
+
+/** What a build depends on: the wrapper modules' go.mod and go.sum. A change rebuilds. */
+const buildKey = () =>
+  hashFiles(
+    GO_WRAPPERS.flatMap((wrapper) => ["go.mod", "go.sum"].map((file) => path.join(ROOT, "tools", wrapper, file))),
+  );
 
 export interface Toolchain {
   /** The directory holding `pulumi`, its language hosts and the dynamic provider's launcher. */
@@ -75,11 +130,21 @@ export interface Toolchain {
   readonly version: string;
   /** Where it came from. */
   readonly source: "built" | "path";
+  /** The virtualenv with the pinned Python SDK ({@link PYTHON_VENV}); its `bin` goes on PATH. */
+  readonly pythonVenv: string;
 }
 
 export type Progress = (line: string) => void;
 
 const run = promisify(execFile);
+
+/** The build's Go: the machine's own, never one downloaded on the go.mod's say; go.sum must already be whole. */
+const goEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  GOTOOLCHAIN: "local",
+  GOFLAGS: "-mod=readonly -buildvcs=false",
+  CGO_ENABLED: "0",
+});
 
 /** Runs one build step, printing a progress line (named after the `tool` built) before it and its duration after. */
 export async function step(
@@ -95,8 +160,7 @@ export async function step(
   const child = spawn(command, args, {
     cwd,
     stdio: ["ignore", "inherit", "inherit"],
-    // The machine's own Go, never one downloaded on the go.mod's say; go.sum must already be whole.
-    env: { ...process.env, GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly -buildvcs=false", CGO_ENABLED: "0" },
+    env: goEnv(),
   });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on("error", reject);
@@ -126,19 +190,66 @@ async function pulumiOnPath(pinned: string): Promise<Toolchain | undefined> {
     const candidate = path.join(dir, "pulumi");
     if (!existsSync(candidate)) continue;
     const version = await versionOf(candidate);
-    if (version && isSupported(version, pinned)) return { binDir: dir, pulumi: candidate, version, source: "path" };
+    if (version && isSupported(version, pinned))
+      return { binDir: dir, pulumi: candidate, version, source: "path", pythonVenv: PYTHON_VENV };
     return undefined;
   }
   return undefined;
 }
 
+/** A language host's build: its wrapper module under tools/, its package, and the variable stamped with its version. */
+interface HostBuild {
+  readonly binary: string;
+  readonly wrapper: string;
+  readonly version: string;
+  readonly pkg: string;
+  readonly versionVariable: string;
+}
+
+/** The language hosts, by wrapper module. */
+export function languageHostBuilds(versions: PinnedVersions = pinnedVersions()): readonly HostBuild[] {
+  const sdkVersion = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
+  return [
+    {
+      binary: "pulumi-language-nodejs",
+      wrapper: "language-hosts",
+      version: versions.languageHosts,
+      pkg: "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
+      versionVariable: sdkVersion,
+    },
+    {
+      binary: "pulumi-language-python",
+      wrapper: "language-hosts",
+      version: versions.languageHosts,
+      pkg: "github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python",
+      versionVariable: sdkVersion,
+    },
+    // The Go host was a package of sdk/v3 up to v3.66.0 (a module of its own since, which the
+    // module proxy here refuses at every version).
+    {
+      binary: "pulumi-language-go",
+      wrapper: "go-host",
+      version: versions.goHost,
+      pkg: "github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go",
+      versionVariable: sdkVersion,
+    },
+    {
+      binary: "pulumi-language-yaml",
+      wrapper: "yaml-host",
+      version: versions.yamlHost,
+      pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+      versionVariable: "github.com/pulumi/pulumi-yaml/pkg/version.Version",
+    },
+  ];
+}
+
 /** Builds the CLI and its language hosts into `.pulumi/bin/`, one progress line per step. */
 export async function buildPulumiCli(progress: Progress = (line) => console.error(line)): Promise<Toolchain> {
-  const { cli, languageHosts } = pinnedVersions();
+  const versions = pinnedVersions();
+  const { cli } = versions;
   mkdirSync(BIN_DIR, { recursive: true });
   rmSync(STAMP, { force: true });
   const cliModule = path.join(ROOT, "tools", "pulumi");
-  const hostsModule = path.join(ROOT, "tools", "language-hosts");
   await step(progress, `downloading the Go modules of pulumi ${cli}`, "go", ["mod", "download"], cliModule);
   await step(
     progress,
@@ -155,33 +266,54 @@ export async function buildPulumiCli(progress: Progress = (line) => console.erro
     ],
     cliModule,
   );
-  await step(
-    progress,
-    `downloading the Go modules of the language hosts (sdk ${languageHosts})`,
-    "go",
-    ["mod", "download"],
-    hostsModule,
-  );
-  await step(
-    progress,
-    `building pulumi-language-nodejs (sdk ${languageHosts})`,
-    "go",
-    [
-      "build",
-      "-o",
-      path.join(BIN_DIR, "pulumi-language-nodejs"),
-      `-ldflags=-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=${languageHosts}`,
-      "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs",
-    ],
-    hostsModule,
-  );
+  const downloaded = new Set<string>();
+  for (const host of languageHostBuilds(versions)) {
+    const module = path.join(ROOT, "tools", host.wrapper);
+    if (!downloaded.has(host.wrapper)) {
+      downloaded.add(host.wrapper);
+      await step(
+        progress,
+        `downloading the Go modules of tools/${host.wrapper} (${host.version})`,
+        "go",
+        ["mod", "download"],
+        module,
+      );
+    }
+    await step(
+      progress,
+      `building ${host.binary} ${host.version}`,
+      "go",
+      ["build", "-o", path.join(BIN_DIR, host.binary), `-ldflags=-X ${host.versionVariable}=${host.version}`, host.pkg],
+      module,
+    );
+  }
+  await copyPythonExecScript(progress);
   linkDynamicProviderLauncher();
   const pulumi = path.join(BIN_DIR, "pulumi");
   const version = await versionOf(pulumi);
   if (version !== cli)
     throw new Error(`pulumi: built ${pulumi}, but it reports version ${version ?? "nothing"}, not ${cli}`);
-  writeFileSync(STAMP, JSON.stringify({ cli, languageHosts, key: buildKey() }, null, 2) + "\n");
-  return { binDir: BIN_DIR, pulumi, version, source: "built" };
+  const { languageHosts, goHost, yamlHost } = versions;
+  writeFileSync(STAMP, JSON.stringify({ cli, languageHosts, goHost, yamlHost, key: buildKey() }, null, 2) + "\n");
+  return { binDir: BIN_DIR, pulumi, version, source: "built", pythonVenv: PYTHON_VENV };
+}
+
+/**
+ * `pulumi-language-python-exec`, the script the Python host runs the program with (`python3
+ * pulumi-language-python-exec …`), looked for next to the host: copied from the sdk/v3 module the
+ * host is built from, out of the module cache.
+ */
+async function copyPythonExecScript(progress: Progress): Promise<void> {
+  const { stdout } = await run("go", ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi/sdk/v3"], {
+    cwd: path.join(ROOT, "tools", "language-hosts"),
+    env: goEnv(),
+  });
+  const source = path.join(stdout.trim(), "python", "cmd", "pulumi-language-python-exec");
+  const target = path.join(BIN_DIR, "pulumi-language-python-exec");
+  rmSync(target, { force: true });
+  copyFileSync(source, target);
+  chmodSync(target, 0o755);
+  progress(`pulumi: copied pulumi-language-python-exec from ${source}`);
 }
 
 /**
@@ -201,19 +333,76 @@ function builtIsCurrent(): boolean {
   if (!existsSync(STAMP)) return false;
   try {
     const stamp = JSON.parse(readFileSync(STAMP, "utf8")) as { key?: string };
-    return stamp.key === buildKey() && existsSync(path.join(BIN_DIR, "pulumi-resource-pulumi-nodejs"));
+    return (
+      stamp.key === buildKey() &&
+      ["pulumi-resource-pulumi-nodejs", "pulumi-language-python-exec"].every((file) =>
+        existsSync(path.join(BIN_DIR, file)),
+      )
+    );
   } catch {
     return false;
   }
+}
+
+/** True when the virtualenv holds what the requirements file pins. */
+function venvIsCurrent(): boolean {
+  try {
+    const stamp = JSON.parse(readFileSync(VENV_STAMP, "utf8")) as { key?: string };
+    return stamp.key === hashFiles([REQUIREMENTS]) && existsSync(VENV_PYTHON);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The virtualenv Python programs run with, {@link PYTHON_VENV}: made anew with `python3 -m venv`
+ * (`PULUMI_PYTHON_CMD` names another interpreter, 3.10 or later) and filled with `pip install -r
+ * tools/python/requirements.txt` when missing or when the requirements changed. Returns its directory.
+ */
+export async function ensurePythonVenv(progress: Progress = (line) => console.error(line)): Promise<string> {
+  if (venvIsCurrent()) return PYTHON_VENV;
+  const { pythonSdk } = pinnedVersions();
+  rmSync(VENV_STAMP, { force: true });
+  rmSync(PYTHON_VENV, { recursive: true, force: true });
+  mkdirSync(path.dirname(PYTHON_VENV), { recursive: true });
+  const python = process.env.PULUMI_PYTHON_CMD ?? "python3";
+  await step(
+    progress,
+    `creating the virtualenv ${path.relative(ROOT, PYTHON_VENV)}`,
+    python,
+    ["-m", "venv", PYTHON_VENV],
+    ROOT,
+    "python",
+  );
+  await step(
+    progress,
+    `installing pulumi ${pythonSdk} (tools/python/requirements.txt)`,
+    path.join(PYTHON_VENV, "bin", "pip"),
+    ["install", "--quiet", "--disable-pip-version-check", "--no-input", "-r", REQUIREMENTS],
+    ROOT,
+    "python",
+  );
+  writeFileSync(VENV_STAMP, JSON.stringify({ pythonSdk, key: hashFiles([REQUIREMENTS]) }, null, 2) + "\n");
+  return PYTHON_VENV;
 }
 
 /** The CLI to use: a supported one on PATH, the project's build, or a new build. */
 export async function ensurePulumiCli(progress?: Progress): Promise<Toolchain> {
   const { cli } = pinnedVersions();
   const onPath = await pulumiOnPath(cli);
-  if (onPath) return onPath;
-  if (builtIsCurrent()) return { binDir: BIN_DIR, pulumi: path.join(BIN_DIR, "pulumi"), version: cli, source: "built" };
-  return buildPulumiCli(progress);
+  const toolchain =
+    onPath ??
+    (builtIsCurrent()
+      ? {
+          binDir: BIN_DIR,
+          pulumi: path.join(BIN_DIR, "pulumi"),
+          version: cli,
+          source: "built" as const,
+          pythonVenv: PYTHON_VENV,
+        }
+      : await buildPulumiCli(progress));
+  await ensurePythonVenv(progress);
+  return toolchain;
 }
 
 export interface OfflineOptions {
@@ -227,8 +416,14 @@ export interface OfflineOptions {
 export const TEST_STACK_PASSPHRASE = "glue-mv-refresh test stacks";
 
 /**
- * The environment `pulumi` runs in: the toolchain first on PATH, a local file backend, a Pulumi home
- * of the project's own, a passphrase for its stacks, no update check and no plugin downloads.
+ * The environment `pulumi` runs in: the toolchain first on PATH, then the Python virtualenv's `bin`,
+ * a local file backend, a Pulumi home of the project's own, a passphrase for its stacks, no update
+ * check, no plugin downloads, and the machine's own Go for Go programs (`GOTOOLCHAIN=local`, unless set).
+ *
+ * The virtualenv is found on PATH, not through a program's `runtime.options.virtualenv`: the CLI
+ * v3.276 passes runtime options to a language host in each request's program info, which the sdk
+ * v3.68 Python host predates (it reads them from flags the CLI no longer passes), so it runs the
+ * program with the `python3` it finds on PATH.
  */
 export function offlineEnv(toolchain: Toolchain, options: OfflineOptions = {}, base = process.env): NodeJS.ProcessEnv {
   const stateDir = options.stateDir ?? path.join(PULUMI_DIR, "state");
@@ -237,7 +432,8 @@ export function offlineEnv(toolchain: Toolchain, options: OfflineOptions = {}, b
   mkdirSync(home, { recursive: true });
   return {
     ...base,
-    PATH: [toolchain.binDir, base.PATH].filter(Boolean).join(path.delimiter),
+    PATH: [toolchain.binDir, path.join(toolchain.pythonVenv, "bin"), base.PATH].filter(Boolean).join(path.delimiter),
+    GOTOOLCHAIN: base.GOTOOLCHAIN ?? "local",
     PULUMI_HOME: home,
     PULUMI_BACKEND_URL: `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: base.PULUMI_CONFIG_PASSPHRASE ?? TEST_STACK_PASSPHRASE,
