@@ -8,7 +8,7 @@
  *   node build/tools/schema.js           writes provider/schema.json
  *   node build/tools/schema.js --check   fails when provider/schema.json differs from it
  */
-import { readFileSync, writeFileSync } from "fs";
+import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import ts from "typescript";
 import { SECRET_KEYS } from "../src/aws-config";
@@ -18,7 +18,10 @@ import { IF_RUNNING_POLICIES, REFRESH_PROPERTIES } from "../src/inputs";
 import { inPluginTerms, PLUGIN_CONFIG_KEYS, PLUGIN_NAME } from "../src/plugin/config";
 import { GROUP_TYPE, REFRESH_TYPE } from "../src/plugin/resources";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+/** The repository: above `tools/` when run from source (tests), above `build/tools/` when built. */
+const ROOT = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")].find((dir) =>
+  existsSync(path.join(dir, "provider")),
+)!;
 export const SCHEMA_FILE = path.join(ROOT, "provider", "schema.json");
 
 /** The declarations whose TSDoc the schema takes, by file. */
