@@ -6,7 +6,7 @@ const globals = require("globals");
 const tseslint = require("typescript-eslint");
 
 module.exports = tseslint.config(
-  { ignores: ["dist/", "build/", "coverage/", "docs/api/"] },
+  { ignores: ["dist/", "build/", "coverage/", "docs/api/", "sdk/"] },
   js.configs.recommended,
   {
     files: ["**/*.ts"],
