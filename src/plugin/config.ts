@@ -80,9 +80,12 @@ export function awsConfigGetter(values: Readonly<Record<string, unknown>>): (key
   return (key) => (key.startsWith("aws:") && key !== "aws:assumeRole" ? values[key.slice(4)] : undefined);
 }
 
+/** `aws:region` and the other config keys the dynamic provider reads, but not an ARN's `arn:aws:iam`. */
+const CONFIG_KEY_NAMES = new RegExp(`\\baws:(${STACK_CONFIG_KEYS.map((k) => k.slice(4)).join("|")})\\b`, "g");
+
 /** Rewrites the dynamic provider's config names in a message or description into the plugin's. */
 export function inPluginTerms(text: string): string {
-  return text.replace(/\baws:(?=[a-zA-Z])/g, `${PLUGIN_NAME}:`).replace(/\bstack config\b/g, "provider configuration");
+  return text.replace(CONFIG_KEY_NAMES, `${PLUGIN_NAME}:$1`).replace(/\bstack config\b/g, "provider configuration");
 }
 
 /**
