@@ -166,7 +166,7 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh
             /// </summary>
                 public string? ExternalId { get; set; } = null!;
             /// <summary>
-            /// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+            /// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
             /// </summary>
                 public string RoleArn { get; set; }
             /// <summary>

@@ -39,7 +39,7 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh.Inputs
         }
 
         /// <summary>
-        /// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+        /// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
         /// </summary>
         [Input("roleArn", required: true)]
         public Input<string> RoleArn { get; set; } = null!;

@@ -26,7 +26,7 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh.Outputs
         /// </summary>
         public readonly string? ExternalId;
         /// <summary>
-        /// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+        /// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
         /// </summary>
         public readonly string RoleArn;
         /// <summary>

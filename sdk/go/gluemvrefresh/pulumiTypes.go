@@ -19,7 +19,7 @@ type AssumeRole struct {
 	DurationSeconds *int `pulumi:"durationSeconds"`
 	// The external id the role's trust policy requires (2-1224 characters); kept secret in state.
 	ExternalId *string `pulumi:"externalId"`
-	// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+	// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
 	RoleArn string `pulumi:"roleArn"`
 	// The session name CloudTrail shows (2-64 characters of letters, digits and `_+=,.@-`).
 	SessionName *string `pulumi:"sessionName"`
@@ -59,7 +59,7 @@ type AssumeRoleArgs struct {
 	DurationSeconds pulumi.IntPtrInput `pulumi:"durationSeconds"`
 	// The external id the role's trust policy requires (2-1224 characters); kept secret in state.
 	ExternalId pulumi.StringPtrInput `pulumi:"externalId"`
-	// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+	// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
 	RoleArn pulumi.StringInput `pulumi:"roleArn"`
 	// The session name CloudTrail shows (2-64 characters of letters, digits and `_+=,.@-`).
 	SessionName pulumi.StringPtrInput `pulumi:"sessionName"`
@@ -167,7 +167,7 @@ func (o AssumeRoleOutput) ExternalId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v AssumeRole) *string { return v.ExternalId }).(pulumi.StringPtrOutput)
 }
 
-// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
 func (o AssumeRoleOutput) RoleArn() pulumi.StringOutput {
 	return o.ApplyT(func(v AssumeRole) string { return v.RoleArn }).(pulumi.StringOutput)
 }
@@ -221,7 +221,7 @@ func (o AssumeRolePtrOutput) ExternalId() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
 func (o AssumeRolePtrOutput) RoleArn() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *AssumeRole) *string {
 		if v == nil {
@@ -682,7 +682,7 @@ type RoleToAssume struct {
 	DurationSeconds *int `pulumi:"durationSeconds"`
 	// The external id the role's trust policy requires.
 	ExternalId *string `pulumi:"externalId"`
-	// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+	// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
 	RoleArn string `pulumi:"roleArn"`
 	// The session name CloudTrail shows.
 	SessionName *string `pulumi:"sessionName"`
@@ -705,7 +705,7 @@ type RoleToAssumeArgs struct {
 	DurationSeconds pulumi.IntPtrInput `pulumi:"durationSeconds"`
 	// The external id the role's trust policy requires.
 	ExternalId pulumi.StringPtrInput `pulumi:"externalId"`
-	// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+	// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
 	RoleArn pulumi.StringInput `pulumi:"roleArn"`
 	// The session name CloudTrail shows.
 	SessionName pulumi.StringPtrInput `pulumi:"sessionName"`
@@ -773,7 +773,7 @@ func (o RoleToAssumeOutput) ExternalId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v RoleToAssume) *string { return v.ExternalId }).(pulumi.StringPtrOutput)
 }
 
-// The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+// The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
 func (o RoleToAssumeOutput) RoleArn() pulumi.StringOutput {
 	return o.ApplyT(func(v RoleToAssume) string { return v.RoleArn }).(pulumi.StringOutput)
 }

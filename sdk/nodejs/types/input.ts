@@ -21,7 +21,7 @@ export interface AssumeRoleArgs {
      */
     externalId?: pulumi.Input<string | undefined>;
     /**
-     * The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+     * The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
      */
     roleArn: pulumi.Input<string>;
     /**
@@ -118,7 +118,7 @@ export interface RoleToAssumeArgs {
      */
     externalId?: pulumi.Input<string | undefined>;
     /**
-     * The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+     * The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
      */
     roleArn: pulumi.Input<string>;
     /**

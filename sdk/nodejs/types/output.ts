@@ -21,7 +21,7 @@ export interface AssumeRole {
      */
     externalId?: string;
     /**
-     * The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+     * The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
      */
     roleArn: string;
     /**
@@ -125,7 +125,7 @@ export interface RoleToAssume {
      */
     externalId?: string;
     /**
-     * The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+     * The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
      */
     roleArn: string;
     /**

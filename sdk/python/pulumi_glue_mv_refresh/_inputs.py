@@ -34,7 +34,7 @@ class AssumeRoleArgsDict(TypedDict):
     """
     role_arn: pulumi.Input[_builtins.str]
     """
-    The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+    The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
     """
     duration_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -59,7 +59,7 @@ class AssumeRoleArgs:
         """
         A role a refresh assumes after the provider's `assumeRoles`.
 
-        :param pulumi.Input[_builtins.str] role_arn: The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+        :param pulumi.Input[_builtins.str] role_arn: The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
         :param pulumi.Input[_builtins.int] duration_seconds: How long each session lasts, 900-43200 seconds (at most 3600 when the provider configuration assumes a role first: AWS limits chained sessions to an hour); sessions are renewed before they end.
         :param pulumi.Input[_builtins.str] external_id: The external id the role's trust policy requires (2-1224 characters); kept secret in state.
         :param pulumi.Input[_builtins.str] session_name: The session name CloudTrail shows (2-64 characters of letters, digits and `_+=,.@-`).
@@ -80,7 +80,7 @@ class AssumeRoleArgs:
     @pulumi.getter(name="roleArn")
     def role_arn(self) -> pulumi.Input[_builtins.str]:
         """
-        The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+        The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
         """
         return pulumi.get(self, "role_arn")
 
@@ -379,7 +379,7 @@ class RoleToAssumeArgsDict(TypedDict):
     """
     role_arn: pulumi.Input[_builtins.str]
     """
-    The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+    The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
     """
     duration_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -404,7 +404,7 @@ class RoleToAssumeArgs:
         """
         A role the provider assumes with STS AssumeRole before any call.
 
-        :param pulumi.Input[_builtins.str] role_arn: The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+        :param pulumi.Input[_builtins.str] role_arn: The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
         :param pulumi.Input[_builtins.int] duration_seconds: How long each session lasts, in seconds (900-43200).
         :param pulumi.Input[_builtins.str] external_id: The external id the role's trust policy requires.
         :param pulumi.Input[_builtins.str] session_name: The session name CloudTrail shows.
@@ -421,7 +421,7 @@ class RoleToAssumeArgs:
     @pulumi.getter(name="roleArn")
     def role_arn(self) -> pulumi.Input[_builtins.str]:
         """
-        The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+        The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
         """
         return pulumi.get(self, "role_arn")
 

@@ -59,7 +59,7 @@ class AssumeRole(dict):
         """
         A role a refresh assumes after the provider's `assumeRoles`.
 
-        :param _builtins.str role_arn: The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+        :param _builtins.str role_arn: The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
         :param _builtins.int duration_seconds: How long each session lasts, 900-43200 seconds (at most 3600 when the provider configuration assumes a role first: AWS limits chained sessions to an hour); sessions are renewed before they end.
         :param _builtins.str external_id: The external id the role's trust policy requires (2-1224 characters); kept secret in state.
         :param _builtins.str session_name: The session name CloudTrail shows (2-64 characters of letters, digits and `_+=,.@-`).
@@ -80,7 +80,7 @@ class AssumeRole(dict):
     @pulumi.getter(name="roleArn")
     def role_arn(self) -> _builtins.str:
         """
-        The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`; the default catalog is its account.
+        The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`; the default catalog is its account.
         """
         return pulumi.get(self, "role_arn")
 
@@ -353,7 +353,7 @@ class RoleToAssume(dict):
         """
         A role the provider assumes with STS AssumeRole before any call.
 
-        :param _builtins.str role_arn: The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+        :param _builtins.str role_arn: The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
         :param _builtins.int duration_seconds: How long each session lasts, in seconds (900-43200).
         :param _builtins.str external_id: The external id the role's trust policy requires.
         :param _builtins.str session_name: The session name CloudTrail shows.
@@ -370,7 +370,7 @@ class RoleToAssume(dict):
     @pulumi.getter(name="roleArn")
     def role_arn(self) -> _builtins.str:
         """
-        The role's ARN, e.g. `arn:glue-mv-refresh:iam::222222222222:role/deploy`.
+        The role's ARN, e.g. `arn:aws:iam::222222222222:role/deploy`.
         """
         return pulumi.get(self, "role_arn")
 
