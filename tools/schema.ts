@@ -329,15 +329,20 @@ export function pluginSchema(version: string): Spec {
       },
     },
     language: {
+      // respectSchemaVersion: each SDK carries the schema's version. The SDKs' floors on the Pulumi
+      // SDK are the generators' own, the oldest that has what the generated code calls.
       nodejs: {
         packageName: "@pulumi-glue-mv-refresh/sdk",
         packageDescription: "The glue-mv-refresh provider plugin's Node.js SDK, generated from its schema.",
-        dependencies: { "@pulumi/pulumi": "^3.142.0" },
+        respectSchemaVersion: true,
       },
-      python: { packageName: "pulumi_glue_mv_refresh", requires: { pulumi: ">=3.142.0,<4.0.0" } },
-      go: { importBasePath: "pulumi-glue-mv-refresh/sdk/go/gluemvrefresh", generateResourceContainerTypes: true },
-      csharp: { rootNamespace: "PulumiGlueMvRefresh", packageReferences: { Pulumi: "3.*" } },
-      java: { basePackage: "com.pulumigluemvrefresh" },
+      python: { packageName: "pulumi_glue_mv_refresh", respectSchemaVersion: true },
+      go: {
+        importBasePath: "pulumi-glue-mv-refresh/sdk/go/gluemvrefresh",
+        generateResourceContainerTypes: true,
+        respectSchemaVersion: true,
+      },
+      csharp: { rootNamespace: "PulumiGlueMvRefresh", respectSchemaVersion: true },
     },
   };
 }
