@@ -49,6 +49,10 @@ export const PYTHON_VENV = path.join(PULUMI_DIR, "python", "venv");
 export const VENV_PYTHON = path.join(PYTHON_VENV, "bin", "python");
 const VENV_STAMP = path.join(PULUMI_DIR, "python", "built.json");
 const REQUIREMENTS = path.join(ROOT, "tools", "python", "requirements.txt");
+/** The provider plugin's Python SDK (generated, committed), installed in the virtualenv as editable. */
+const PYTHON_SDK = path.join(ROOT, "sdk", "python");
+/** What the virtualenv is built from: a change to either rebuilds it. */
+const VENV_SOURCES = [REQUIREMENTS, path.join(PYTHON_SDK, "setup.py")];
 
 /** A Go module's version as a wrapper module's go.mod requires it. */
 export function requiredVersion(goMod: string, module: string): string {
@@ -348,7 +352,7 @@ function builtIsCurrent(): boolean {
 function venvIsCurrent(): boolean {
   try {
     const stamp = JSON.parse(readFileSync(VENV_STAMP, "utf8")) as { key?: string };
-    return stamp.key === hashFiles([REQUIREMENTS]) && existsSync(VENV_PYTHON);
+    return stamp.key === hashFiles(VENV_SOURCES) && existsSync(VENV_PYTHON);
   } catch {
     return false;
   }
@@ -357,7 +361,8 @@ function venvIsCurrent(): boolean {
 /**
  * The virtualenv Python programs run with, {@link PYTHON_VENV}: made anew with `python3 -m venv`
  * (`PULUMI_PYTHON_CMD` names another interpreter, 3.10 or later) and filled with `pip install -r
- * tools/python/requirements.txt` when missing or when the requirements changed. Returns its directory.
+ * tools/python/requirements.txt` and the provider plugin's SDK (sdk/python) when missing or when either
+ * changed. Returns its directory.
  */
 export async function ensurePythonVenv(progress: Progress = (line) => console.error(line)): Promise<string> {
   if (venvIsCurrent()) return PYTHON_VENV;
@@ -382,7 +387,25 @@ export async function ensurePythonVenv(progress: Progress = (line) => console.er
     ROOT,
     "python",
   );
-  writeFileSync(VENV_STAMP, JSON.stringify({ pythonSdk, key: hashFiles([REQUIREMENTS]) }, null, 2) + "\n");
+  // Editable, so that a regenerated SDK needs no reinstall; built with the pinned setuptools and wheel.
+  await step(
+    progress,
+    "installing the glue-mv-refresh Python SDK (sdk/python)",
+    path.join(PYTHON_VENV, "bin", "pip"),
+    [
+      "install",
+      "--quiet",
+      "--disable-pip-version-check",
+      "--no-input",
+      "--no-deps",
+      "--no-build-isolation",
+      "--editable",
+      PYTHON_SDK,
+    ],
+    ROOT,
+    "python",
+  );
+  writeFileSync(VENV_STAMP, JSON.stringify({ pythonSdk, key: hashFiles(VENV_SOURCES) }, null, 2) + "\n");
   return PYTHON_VENV;
 }
 
