@@ -477,5 +477,21 @@ export function programWorkspace(programDir: string): { readonly root: string; r
   const program = path.join(root, "program");
   cpSync(programDir, program, { recursive: true, filter: (src) => !src.includes("node_modules") });
   symlinkSync(path.join(ROOT, "node_modules"), path.join(program, "node_modules"), "dir");
+  resolveRelativePaths(programDir, program);
   return { root, program };
+}
+
+/**
+ * In a program's copy, the relative paths that reach outside it made absolute, as seen from the
+ * original: Pulumi.yaml's plugin `path:` (../../provider) and go.mod's `replace … => ../../sdk`.
+ */
+function resolveRelativePaths(programDir: string, copy: string): void {
+  const rewrite = (file: string, pattern: RegExp) => {
+    const at = path.join(copy, file);
+    if (!existsSync(at)) return;
+    const text = readFileSync(at, "utf8");
+    writeFileSync(at, text.replace(pattern, (_, lead: string, rel: string) => lead + path.resolve(programDir, rel)));
+  };
+  rewrite("Pulumi.yaml", /^(\s*(?:-\s+)?path:\s*)(\.\.?\/\S*)$/gm);
+  rewrite("go.mod", /^(replace\s+\S+\s+=>\s+)(\.\.?\/\S*)$/gm);
 }
