@@ -117,3 +117,32 @@ describe.each(["python", "go", "yaml"])("a %s program", (language) => {
     expect(emulator.runs()).toHaveLength(7);
   });
 });
+
+describe("explicit providers", () => {
+  let emulator: GlueEmulator;
+  let stack: CliStack;
+
+  beforeAll(async () => {
+    emulator = await emulatorFor([DAILY, WEEKLY]);
+    stack = await CliStack.create({ programDir: path.join(ROOT, "test", "fixtures", "explicit-provider"), emulator });
+    await stack.configure({ glueEndpoint: emulator.endpoint });
+  });
+  afterAll(async () => {
+    stack?.close();
+    await emulator?.close();
+  });
+
+  it("take region, endpoints and account guards as inputs, with no stack config", async () => {
+    const up = await stack.up();
+    expect(up.code).not.toBe(0);
+    const [daily] = emulator.runs(DAILY);
+    expect(up.steps.find((s) => s.name === "daily")).toMatchObject({ op: "create", ok: true });
+    expect((await stack.resource("daily"))?.outputs).toMatchObject({ runId: daily.runId, region: "us-east-1" });
+    // The other provider's guard refuses the account its credentials reach, before any Glue call.
+    expect(up.steps.find((s) => s.name === "weekly")).toMatchObject({ op: "create", ok: false });
+    expect(up.steps.find((s) => s.name === "weekly")?.error).toContain(
+      "the provider configuration glue-mv-refresh:allowedAccountIds does not list it (allowed: 999999999999)",
+    );
+    expect(emulator.runs(WEEKLY)).toEqual([]);
+  });
+});
