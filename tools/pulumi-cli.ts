@@ -490,7 +490,8 @@ function resolveRelativePaths(programDir: string, copy: string): void {
     const at = path.join(copy, file);
     if (!existsSync(at)) return;
     const text = readFileSync(at, "utf8");
-    writeFileSync(at, text.replace(pattern, (_, lead: string, rel: string) => lead + path.resolve(programDir, rel)));
+    const absolute = (_: string, lead: string, rel: string) => lead + path.resolve(programDir, rel);
+    writeFileSync(at, text.replace(pattern, absolute));
   };
   rewrite("Pulumi.yaml", /^(\s*(?:-\s+)?path:\s*)(\.\.?\/\S*)$/gm);
   rewrite("go.mod", /^(replace\s+\S+\s+=>\s+)(\.\.?\/\S*)$/gm);
