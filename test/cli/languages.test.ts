@@ -146,3 +146,43 @@ describe("explicit providers", () => {
     expect(emulator.runs(WEEKLY)).toEqual([]);
   });
 });
+
+describe("a YAML program's job cancelled with Ctrl-C while a refresh runs", () => {
+  let emulator: GlueEmulator;
+  let stack: CliStack;
+
+  beforeAll(async () => {
+    // Fifty emulated minutes: three real seconds at the emulator's 1000x, long enough to cancel mid-wait.
+    emulator = await emulatorFor([DAILY, WEEKLY, EAST, WEST], { runDurationMs: 50 * 60_000 });
+    stack = await CliStack.create({ programDir: path.join(ROOT, "examples", "yaml"), emulator });
+    await configurePlugin(stack, emulator);
+    expect((await stack.up()).code).toBe(0);
+  });
+  afterAll(async () => {
+    stack?.close();
+    await emulator?.close();
+  });
+
+  it("lets the plugin finish and record the run; the next up refreshes only what the cancelled one left", async () => {
+    await stack.configure({ schemaVersion: "2" });
+    const running = stack.start(["up", "--yes", "--skip-preview", "--non-interactive", "--json"]);
+    const deadline = Date.now() + 60_000;
+    while (emulator.runs(DAILY).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const [, started] = emulator.runs(DAILY);
+    CliStack.signal(running, "SIGINT", true);
+    const cancelled = await running.done;
+
+    expect(cancelled.code).not.toBe(0);
+    // The step in flight ends first; the view built on it is never started.
+    expect(ops(cancelled)).toEqual({ daily: "update", regional: "same" });
+    expect(cancelled.steps.every((s) => s.ok)).toBe(true);
+    expect((await stack.state()).pending_operations ?? []).toEqual([]);
+    expect((await stack.resource("daily"))?.outputs).toMatchObject({ runId: started.runId, status: "SUCCEEDED" });
+
+    const next = await stack.up();
+    expect(next.code).toBe(0);
+    expect(ops(next)).toEqual({ daily: "same", weekly: "update", regional: "same" });
+    expect(emulator.runs(DAILY)).toHaveLength(2);
+    expect(emulator.runs(WEEKLY)[1].startTime).toBeGreaterThanOrEqual(ended(emulator.runs(DAILY)[1]));
+  });
+});
