@@ -314,8 +314,7 @@ export function pluginApiDoc(schema: PackageSchema): string {
     `The SDKs in \`sdk/\` are generated from the schema by Pulumi's own generators, which name each property ` +
       `by their rules: TypeScript (\`sdk/nodejs\`) and YAML keep the schema's camelCase (\`databaseName\`); ` +
       `Python writes snake_case (\`database_name\`, \`run_id\`); Go and C# upper-case the first letter ` +
-      `(\`DatabaseName\`, \`RunId\`); Java keeps the schema's name for its builder methods (\`.databaseName("sales")\`); ` +
-      `no Java SDK is generated yet (\`sdk/README.md\` says why).`,
+      `(\`DatabaseName\`, \`RunId\`); Java keeps the schema's name for its builder methods (\`.databaseName("sales")\`).`,
     table(
       ["Language", "Package", "Import"],
       [
