@@ -1,8 +1,8 @@
 /**
  * 8. Under the real Pulumi CLI (the project's build, tools/pulumi-cli.ts): wall time, CPU time and
  * peak memory of `pulumi up` creating N views and of a no-op `pulumi up` after it, for N = 1, 10
- * and 50, declared as N MaterializedViewRefresh resources, as one MaterializedViewRefreshGroup, and
- * as N of the baseline's dynamic resources; then what each view past the first costs,
+ * and 50, declared as N MaterializedViewRefresh resources, as one MaterializedViewRefreshGroup, as N
+ * of the provider plugin's resources, and as N of the baseline's dynamic resources; then what each view past the first costs,
  * (figure at 50 - figure at 1) / 49, against the baseline's.
  */
 import { mkdtempSync, rmSync } from "fs";
@@ -21,9 +21,9 @@ export interface CliBenchOptions {
   readonly hostEnv: (emulator: GlueEmulator, scale: number) => NodeJS.ProcessEnv;
 }
 
-type CliKind = "ours" | "group" | "baseline";
+type CliKind = "ours" | "group" | "plugin" | "baseline";
 type Phase = "create" | "no-op";
-const KINDS: CliKind[] = ["ours", "group", "baseline"];
+const KINDS: CliKind[] = ["ours", "group", "plugin", "baseline"];
 const PHASES: Phase[] = ["create", "no-op"];
 const COUNTS = [1, 10, 50];
 // Each figure is the best of two rounds: on a shared machine other work only ever adds time.
@@ -146,12 +146,13 @@ export async function realCli(options: CliBenchOptions): Promise<Row[]> {
     const what = phase === "create" ? "creating" : "with no changes";
     for (const count of COUNTS) {
       const views = `${count} view${count > 1 ? "s" : ""}`;
-      for (const kind of ["ours", "group"] as const) {
+      for (const kind of ["ours", "group", "plugin"] as const) {
         rows.push({
-          figure:
-            kind === "ours"
-              ? `real CLI, pulumi up ${what}, ${views} as resources: wall, CPU, peak RSS of the CLI's processes`
-              : `  ${views} as one MaterializedViewRefreshGroup`,
+          figure: {
+            ours: `real CLI, pulumi up ${what}, ${views} as resources: wall, CPU, peak RSS of the CLI's processes`,
+            group: `  ${views} as one MaterializedViewRefreshGroup`,
+            plugin: `  ${views} as the provider plugin's resources`,
+          }[kind],
           ours: cell(kind, count, phase),
           baseline: cell("baseline", count, phase),
           ratio: ratio(figure(kind, count, phase).wallMs, figure("baseline", count, phase).wallMs),
@@ -161,7 +162,7 @@ export async function realCli(options: CliBenchOptions): Promise<Row[]> {
       }
     }
     for (const of of ["wallMs", "cpuMs"] as const) {
-      for (const kind of ["ours", "group"] as const) {
+      for (const kind of ["ours", "group", "plugin"] as const) {
         const [ours, baseline] = [perView(kind, phase, of), perView("baseline", phase, of)];
         // Beside the wall time the memory each view adds; beside the CPU, the AWS requests.
         const beside = (k: CliKind) => {
@@ -172,7 +173,7 @@ export async function realCli(options: CliBenchOptions): Promise<Row[]> {
         const text = (value: number | undefined, k: CliKind) =>
           value === undefined ? unavailable() : `${Math.round(value)} ms${beside(k)}`;
         rows.push({
-          figure: `  each view past the first, (${last} - ${first}) / ${last - first}, ${of === "wallMs" ? "wall, peak RSS" : "CPU, AWS requests"}: ${kind === "ours" ? "as resources" : "as one group"}`,
+          figure: `  each view past the first, (${last} - ${first}) / ${last - first}, ${of === "wallMs" ? "wall, peak RSS" : "CPU, AWS requests"}: ${{ ours: "as resources", group: "as one group", plugin: "as plugin resources" }[kind]}`,
           ours: text(ours, kind),
           baseline: text(baseline, "baseline"),
           ratio: ours === undefined || baseline === undefined ? "" : ratio(ours, baseline),

@@ -1,5 +1,6 @@
 // The benchmark's Pulumi program: `count` refreshes of views bench.view_0..., declared with this
-// package ("ours", or "group": one MaterializedViewRefreshGroup of them all) or with the baseline,
+// package ("ours"; "group": one MaterializedViewRefreshGroup of them all; "plugin": the provider
+// plugin's resources) or with the baseline,
 // as the stack config says; with `plainAfterMs`, a resource of another provider registered after them.
 const pulumi = require("@pulumi/pulumi");
 const { MaterializedViewRefresh, MaterializedViewRefreshGroup } = require("pulumi-glue-mv-refresh");
@@ -15,6 +16,7 @@ const settings = {
   ...(waitForCompletion === undefined ? {} : { waitForCompletion }),
   ...(timeoutMinutes === undefined ? {} : { timeoutMinutes }),
 };
+const PLUGIN_TYPE = "glue-mv-refresh:index:MaterializedViewRefresh";
 const view = (i) => ({ databaseName: "bench", tableName: `view_${i}`, catalogId: "123456789012" });
 const where = { region: "us-east-1", endpoint: config.get("endpoint") };
 
@@ -24,6 +26,9 @@ if (kind === "group") {
 } else {
   for (let i = 0; i < count; i++) {
     if (kind === "ours") new MaterializedViewRefresh(`mv-${i}`, { ...view(i), ...where, ...settings });
+    // The provider plugin's resource (provider/, found through Pulumi.yaml), as an SDK declares it.
+    else if (kind === "plugin")
+      new pulumi.CustomResource(PLUGIN_TYPE, `mv-${i}`, { ...view(i), ...where, ...settings });
     else new NaiveRefresh(`mv-${i}`, { ...view(i), ...where });
   }
 }
