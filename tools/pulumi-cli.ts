@@ -11,6 +11,10 @@
  *   through `tools/language-hosts/`.
  * - `pulumi-language-go`: the Go language host, through `tools/go-host/`.
  * - `pulumi-language-yaml`: the YAML language host, through `tools/yaml-host/`.
+ * - `pulumi-language-java`: the Java language host, through `tools/java/` (which also builds the Java
+ *   SDK generator, `pulumi-java-gen`, for tools/gen-sdk.ts). It runs Maven programs with `mvn`
+ *   from PATH; {@link ensureJavaSdk} installs the plugin's Java SDK (sdk/java) into the local Maven
+ *   repository, where such programs find it.
  * - `pulumi-resource-pulumi-nodejs`: the dynamic provider's launcher, the script `@pulumi/pulumi`
  *   ships at its root, linked from the project's own installed copy.
  * - `.pulumi/python/venv`: a virtualenv holding the Python SDK `tools/python/requirements.txt` pins,
@@ -27,12 +31,13 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
 } from "fs";
-import { tmpdir } from "os";
+import { homedir, tmpdir } from "os";
 import * as path from "path";
 import { promisify } from "util";
 
@@ -81,6 +86,8 @@ export interface PinnedVersions {
   readonly goHost: string;
   /** The YAML language host, pulumi-yaml (tools/yaml-host/go.mod). */
   readonly yamlHost: string;
+  /** The Java language host and SDK generator, pulumi-java's pkg (tools/java/go.mod). */
+  readonly javaHost: string;
   /** The Python SDK in the virtualenv (tools/python/requirements.txt). */
   readonly pythonSdk: string;
 }
@@ -92,6 +99,7 @@ export function pinnedVersions(): PinnedVersions {
     languageHosts: requiredVersion(readGoMod("language-hosts"), "github.com/pulumi/pulumi/sdk/v3"),
     goHost: requiredVersion(readGoMod("go-host"), "github.com/pulumi/pulumi/sdk/v3"),
     yamlHost: requiredVersion(readGoMod("yaml-host"), "github.com/pulumi/pulumi-yaml"),
+    javaHost: requiredVersion(readGoMod("java"), "github.com/pulumi/pulumi-java/pkg"),
     pythonSdk: pinnedRequirement(readFileSync(REQUIREMENTS, "utf8"), "pulumi"),
   };
 }
@@ -110,7 +118,7 @@ export function isSupported(found: string, pinned: string): boolean {
 }
 
 /** The wrapper modules under tools/ that `buildPulumiCli` builds from. */
-const GO_WRAPPERS = ["pulumi", "language-hosts", "go-host", "yaml-host"];
+const GO_WRAPPERS = ["pulumi", "language-hosts", "go-host", "yaml-host", "java"];
 
 /** A short hash of files' contents. */
 function hashFiles(files: readonly string[]): string {
@@ -210,6 +218,9 @@ interface HostBuild {
   readonly versionVariable: string;
 }
 
+/** The variable pulumi-java's commands report their version from. */
+export const JAVA_VERSION_VARIABLE = "github.com/pulumi/pulumi-java/pkg/version.Version";
+
 /** The language hosts, by wrapper module. */
 export function languageHostBuilds(versions: PinnedVersions = pinnedVersions()): readonly HostBuild[] {
   const sdkVersion = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
@@ -243,6 +254,15 @@ export function languageHostBuilds(versions: PinnedVersions = pinnedVersions()):
       version: versions.yamlHost,
       pkg: "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
       versionVariable: "github.com/pulumi/pulumi-yaml/pkg/version.Version",
+    },
+    // pulumi-java's last release whose module (pkg) the module proxy here serves, on its own pins
+    // of pkg/v3 and sdk/v3 (v3.228.0): it does not compile against the CLI's.
+    {
+      binary: "pulumi-language-java",
+      wrapper: "java",
+      version: versions.javaHost,
+      pkg: "github.com/pulumi/pulumi-java/pkg/cmd/pulumi-language-java",
+      versionVariable: JAVA_VERSION_VARIABLE,
     },
   ];
 }
@@ -297,8 +317,11 @@ export async function buildPulumiCli(progress: Progress = (line) => console.erro
   const version = await versionOf(pulumi);
   if (version !== cli)
     throw new Error(`pulumi: built ${pulumi}, but it reports version ${version ?? "nothing"}, not ${cli}`);
-  const { languageHosts, goHost, yamlHost } = versions;
-  writeFileSync(STAMP, JSON.stringify({ cli, languageHosts, goHost, yamlHost, key: buildKey() }, null, 2) + "\n");
+  const { languageHosts, goHost, yamlHost, javaHost } = versions;
+  writeFileSync(
+    STAMP,
+    JSON.stringify({ cli, languageHosts, goHost, yamlHost, javaHost, key: buildKey() }, null, 2) + "\n",
+  );
   return { binDir: BIN_DIR, pulumi, version, source: "built", pythonVenv: PYTHON_VENV };
 }
 
@@ -407,6 +430,76 @@ export async function ensurePythonVenv(progress: Progress = (line) => console.er
   );
   writeFileSync(VENV_STAMP, JSON.stringify({ pythonSdk, key: hashFiles(VENV_SOURCES) }, null, 2) + "\n");
   return PYTHON_VENV;
+}
+
+/** The provider plugin's Java SDK (generated but for its pom.xml, committed). */
+export const JAVA_SDK = path.join(ROOT, "sdk", "java");
+const JAVA_SDK_STAMP = path.join(PULUMI_DIR, "java", "built.json");
+
+/** The Java SDK's sources: pom.xml and everything under src/, relative to sdk/java, sorted. */
+function javaSdkSources(dir = path.join(JAVA_SDK, "src"), prefix = "src/"): string[] {
+  const files = readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? javaSdkSources(path.join(dir, entry.name), `${prefix}${entry.name}/`)
+      : [`${prefix}${entry.name}`],
+  );
+  return prefix === "src/" ? ["pom.xml", ...files].sort() : files;
+}
+
+/** The Java SDK's Maven coordinates, as sdk/java/pom.xml declares them. */
+export function javaSdkArtifact(): { readonly groupId: string; readonly artifactId: string; readonly version: string } {
+  const pom = readFileSync(path.join(JAVA_SDK, "pom.xml"), "utf8").replace(/<!--[\s\S]*?-->/g, "");
+  // The project's own coordinates: the first of each, before <dependencies> or <build>.
+  const head = pom.slice(0, pom.search(/<(dependencies|build|properties)>/));
+  const tag = (name: string) => {
+    const match = new RegExp(`<${name}>([^<]+)</${name}>`).exec(head);
+    if (!match) throw new Error(`sdk/java/pom.xml names no ${name}`);
+    return match[1].trim();
+  };
+  return { groupId: tag("groupId"), artifactId: tag("artifactId"), version: tag("version") };
+}
+
+/**
+ * The plugin's Java SDK (sdk/java) in the local Maven repository (`~/.m2/repository`, or `mvn`'s own
+ * setting), where Java programs such as examples/java find it: `mvn install` when its sources changed
+ * since the last install from here, or its jar is not in `~/.m2/repository`. Maven fetches what it
+ * needs (com.pulumi:pulumi, its plugins) from Maven Central on a first run.
+ */
+export async function ensureJavaSdk(progress: Progress = (line) => console.error(line)): Promise<void> {
+  const key = createHash("sha256");
+  for (const file of javaSdkSources())
+    key
+      .update(file)
+      .update("\0")
+      .update(readFileSync(path.join(JAVA_SDK, file)));
+  const digest = key.digest("hex").slice(0, 16);
+  const { groupId, artifactId, version } = javaSdkArtifact();
+  const jar = path.join(
+    homedir(),
+    ".m2",
+    "repository",
+    ...groupId.split("."),
+    artifactId,
+    version,
+    `${artifactId}-${version}.jar`,
+  );
+  try {
+    const stamp = JSON.parse(readFileSync(JAVA_SDK_STAMP, "utf8")) as { key?: string };
+    if (stamp.key === digest && existsSync(jar)) return;
+  } catch {
+    // No stamp: install.
+  }
+  rmSync(JAVA_SDK_STAMP, { force: true });
+  await step(
+    progress,
+    `installing the glue-mv-refresh Java SDK (sdk/java) as ${groupId}:${artifactId}:${version}`,
+    "mvn",
+    ["-B", "-q", "--no-transfer-progress", "install"],
+    JAVA_SDK,
+    "java",
+  );
+  mkdirSync(path.dirname(JAVA_SDK_STAMP), { recursive: true });
+  writeFileSync(JAVA_SDK_STAMP, JSON.stringify({ groupId, artifactId, version, key: digest }, null, 2) + "\n");
 }
 
 /** The CLI to use: a supported one on PATH, the project's build, or a new build. */
