@@ -1,13 +1,14 @@
 /**
  * Runs an example program offline: `npm run example -- NAME`. Each folder under examples/ with a
- * Pulumi.yaml is an example; it is deployed type-checked through the engine harness and Pulumi's
+ * Node.js Pulumi.yaml is an example (the Python, Go and YAML ones run under the real CLI, in
+ * test/cli/languages.test.ts); it is deployed type-checked through the engine harness and Pulumi's
  * provider host against the Glue emulator, which serves every view the program names, twice:
  * once as a first `pulumi up`, then again (with any `--then` config) to show what a second one does.
  *
  *   npm run example -- glue-table
  *   npm run example -- quickstart --config tableName=orders_mv --then schemaVersion=2
  */
-import { existsSync, readdirSync } from "fs";
+import { existsSync, readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { startEmulator, type EmulatedRun } from "pulumi-glue-mv-refresh/emulator";
@@ -22,10 +23,16 @@ export const EXAMPLES = [path.join(__dirname, "..", "examples"), path.join(__dir
 const CLOCK_SCALE = 600;
 const CREDENTIALS = { accessKeyId: "AKIAEMULATOREXAMPLE1", secretAccessKey: "example-secret-access-key" };
 
-/** The examples: every folder under examples/ that holds a Pulumi project. */
+/** Whether a project's Pulumi.yaml names the Node.js runtime (`runtime: nodejs`, or `name: nodejs` under it). */
+function isNodejsProject(dir: string): boolean {
+  const project = path.join(dir, "Pulumi.yaml");
+  return existsSync(project) && /^runtime:\s*(nodejs\s*$|\n\s+name:\s*nodejs\s*$)/m.test(readFileSync(project, "utf8"));
+}
+
+/** The examples: every folder under examples/ that holds a Node.js Pulumi project. */
 export function listExamples(): string[] {
   return readdirSync(EXAMPLES, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(path.join(EXAMPLES, entry.name, "Pulumi.yaml")))
+    .filter((entry) => entry.isDirectory() && isNodejsProject(path.join(EXAMPLES, entry.name)))
     .map((entry) => entry.name)
     .sort();
 }

@@ -1,7 +1,7 @@
 /**
  * The package as users get it: `npm pack`, installed from the tarball into a fresh program.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 import { installPacked, type InstalledProgram } from "../harness/packaging";
@@ -77,12 +77,42 @@ it("ships compiled JavaScript, declarations, source maps with their sources, the
     "Apache License\n                           Version 2.0",
   );
   const other = packed.filter((f) => !/^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|src\/.*\.ts)$/.test(f));
-  expect(other.sort()).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "package.json"]);
+  expect(other.sort()).toEqual([
+    "CHANGELOG.md",
+    "LICENSE",
+    "README.md",
+    "package.json",
+    "provider/PulumiPlugin.yaml",
+    "provider/index.js",
+    "provider/package.json",
+    "provider/pulumi-resource-glue-mv-refresh",
+    "provider/schema.json",
+  ]);
+});
+
+it("ships the provider plugin, which starts from the installed package and prints its port", async () => {
+  const launcher = path.join(
+    program.dir,
+    "node_modules",
+    "pulumi-glue-mv-refresh",
+    "provider",
+    "pulumi-resource-glue-mv-refresh",
+  );
+  const plugin = spawn(launcher, [], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      plugin.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().split("\n")[0]));
+      plugin.once("exit", (code) => reject(new Error(`the plugin exited with ${code}`)));
+    });
+    expect(firstLine).toMatch(/^\d+$/);
+  } finally {
+    plugin.kill("SIGKILL");
+  }
 });
 
 it("ships the source of every source map it references", () => {
   const installed = path.join(program.dir, "node_modules", "pulumi-glue-mv-refresh");
-  const referencing = program.packed.filter((f) => /\.(js|d\.ts)$/.test(f));
+  const referencing = program.packed.filter((f) => f.startsWith("dist/") && /\.(js|d\.ts)$/.test(f));
   expect(referencing.length).toBeGreaterThan(20);
   for (const file of referencing) {
     const map = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(path.join(installed, file), "utf8"))?.[1];

@@ -65,6 +65,9 @@ const PLUGIN_WORDING: Record<string, Doc> = {
       "`source:<database>.<table>` entries.",
     defaultText: "{}",
   },
+  views: {
+    description: "The views to refresh, by a key of your choosing that names each in `runs` and in messages.",
+  },
   waitForCompletion: {
     description:
       "Wait until the run ends and fail the deployment unless it SUCCEEDED; when false, record the run " +

@@ -119,7 +119,7 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh
         private InputMap<Inputs.GroupMemberArgs>? _views;
 
         /// <summary>
-        /// The views to refresh, by a key of your choosing that names each in `runs` and in messages. Not an `Input`.
+        /// The views to refresh, by a key of your choosing that names each in `runs` and in messages.
         /// </summary>
         public InputMap<Inputs.GroupMemberArgs> Views
         {

@@ -122,7 +122,7 @@ export interface MaterializedViewRefreshGroupArgs {
      */
     timeoutMinutes?: pulumi.Input<number | undefined>;
     /**
-     * The views to refresh, by a key of your choosing that names each in `runs` and in messages. Not an `Input`.
+     * The views to refresh, by a key of your choosing that names each in `runs` and in messages.
      */
     views: pulumi.Input<{[key: string]: pulumi.Input<inputs.GroupMemberArgs>}>;
     /**

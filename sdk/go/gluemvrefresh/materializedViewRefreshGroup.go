@@ -100,7 +100,7 @@ type materializedViewRefreshGroupArgs struct {
 	Region *string `pulumi:"region"`
 	// The longest a member's refresh is waited for, in minutes, for each member that does not set it.
 	TimeoutMinutes *float64 `pulumi:"timeoutMinutes"`
-	// The views to refresh, by a key of your choosing that names each in `runs` and in messages. Not an `Input`.
+	// The views to refresh, by a key of your choosing that names each in `runs` and in messages.
 	Views map[string]GroupMember `pulumi:"views"`
 	// Wait until the run ends and fail the deployment unless it SUCCEEDED; when false, record the run id and move on.
 	WaitForCompletion *bool `pulumi:"waitForCompletion"`
@@ -122,7 +122,7 @@ type MaterializedViewRefreshGroupArgs struct {
 	Region pulumi.StringPtrInput
 	// The longest a member's refresh is waited for, in minutes, for each member that does not set it.
 	TimeoutMinutes pulumi.Float64PtrInput
-	// The views to refresh, by a key of your choosing that names each in `runs` and in messages. Not an `Input`.
+	// The views to refresh, by a key of your choosing that names each in `runs` and in messages.
 	Views GroupMemberMapInput
 	// Wait until the run ends and fail the deployment unless it SUCCEEDED; when false, record the run id and move on.
 	WaitForCompletion pulumi.BoolPtrInput

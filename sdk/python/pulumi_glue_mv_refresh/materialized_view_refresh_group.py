@@ -34,7 +34,7 @@ class MaterializedViewRefreshGroupArgs:
         """
         The set of arguments for constructing a MaterializedViewRefreshGroup resource.
 
-        :param pulumi.Input[Mapping[str, pulumi.Input['GroupMemberArgs']]] views: The views to refresh, by a key of your choosing that names each in `runs` and in messages. Not an `Input`.
+        :param pulumi.Input[Mapping[str, pulumi.Input['GroupMemberArgs']]] views: The views to refresh, by a key of your choosing that names each in `runs` and in messages.
         :param pulumi.Input['AssumeRoleArgs'] assume_role: A role to assume for this refresh's AWS calls, after the roles of the provider configuration `glue-mv-refresh:assumeRoles`, so that one pipeline role can hop into each target account. Its `externalId` is marked secret, so the state holds it encrypted. Default: none (the identity the provider configuration gives).
         :param pulumi.Input[_builtins.str] endpoint: An endpoint URL for Glue and STS (a VPC endpoint, a local emulator); https unless loopback. Default: the AWS SDK's endpoint for the region.
         :param pulumi.Input['IfRunning'] if_running: What to do when a member's view already has a refresh running, for each member that does not set it.
@@ -74,7 +74,7 @@ class MaterializedViewRefreshGroupArgs:
     @pulumi.getter
     def views(self) -> pulumi.Input[Mapping[str, pulumi.Input['GroupMemberArgs']]]:
         """
-        The views to refresh, by a key of your choosing that names each in `runs` and in messages. Not an `Input`.
+        The views to refresh, by a key of your choosing that names each in `runs` and in messages.
         """
         return pulumi.get(self, "views")
 
@@ -207,7 +207,7 @@ class MaterializedViewRefreshGroup(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] quiet: Print nothing while waiting: no run id, progress or summary lines (failures still fail the deployment).
         :param pulumi.Input[_builtins.str] region: The region the view lives in. Default: the provider's `region`, then the AWS SDK's own chain (AWS_REGION, the profile's region).
         :param pulumi.Input[_builtins.float] timeout_minutes: The longest a member's refresh is waited for, in minutes, for each member that does not set it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[Union['GroupMemberArgs', 'GroupMemberArgsDict']]]] views: The views to refresh, by a key of your choosing that names each in `runs` and in messages. Not an `Input`.
+        :param pulumi.Input[Mapping[str, pulumi.Input[Union['GroupMemberArgs', 'GroupMemberArgsDict']]]] views: The views to refresh, by a key of your choosing that names each in `runs` and in messages.
         :param pulumi.Input[_builtins.bool] wait_for_completion: Wait until the run ends and fail the deployment unless it SUCCEEDED; when false, record the run id and move on.
         """
         ...
