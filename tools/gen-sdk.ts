@@ -1,30 +1,39 @@
 /**
- * The provider plugin's SDKs, `sdk/nodejs`, `sdk/python`, `sdk/go` and `sdk/dotnet`, generated from its
- * schema `provider/schema.json` by Pulumi's own SDK generators, which the project's program
- * `tools/pulumi/gensdk` calls in-process (`pulumi package gen-sdk` would ask the language hosts, and
- * the project's predate that). The program is built into `.pulumi/bin/gensdk` (ignored by git) when
- * it is missing or older than its sources, and stamps the package's version from package.json, so
- * the SDKs depend on nothing but the schema, the version and the generators' pinned versions.
+ * The provider plugin's SDKs, `sdk/nodejs`, `sdk/python`, `sdk/go`, `sdk/dotnet` and `sdk/java`,
+ * generated from its schema `provider/schema.json` by Pulumi's own SDK generators. The project's
+ * program `tools/pulumi/gensdk` calls the first four in-process (`pulumi package gen-sdk` would ask the
+ * language hosts, and the project's predate that); Java's is pulumi-java's own command,
+ * `pulumi-java-gen`, built from `tools/java` (it is not built on the CLI's pkg/v3). Both are built
+ * into `.pulumi/bin/` (ignored by git) when missing or older than their modules, and stamp the
+ * package's version from package.json, so the SDKs depend on nothing but the schema, the version and
+ * the generators' pinned versions.
  *
- *   node build/tools/gen-sdk.js           rewrites sdk/nodejs, sdk/python, sdk/go, sdk/dotnet
+ *   node build/tools/gen-sdk.js           rewrites sdk/nodejs, sdk/python, sdk/go, sdk/dotnet, sdk/java
  *   node build/tools/gen-sdk.js --check   fails, naming the files, when they differ from a fresh generation
  *
- * Both take `--schema FILE` to generate from another schema. `sdk/README.md`, `sdk/go.mod` and
- * `sdk/go.sum` are not generated: they are kept as they are.
+ * Both take `--schema FILE` to generate from another schema. `sdk/README.md`, `sdk/go.mod`,
+ * `sdk/go.sum` and `sdk/java/pom.xml` are not generated: they are kept as they are.
  */
 import { spawn, spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { BIN_DIR, ROOT } from "./pulumi-cli";
+import { BIN_DIR, JAVA_VERSION_VARIABLE, pinnedVersions, ROOT } from "./pulumi-cli";
 
-/** The languages generated, each into the directory of its name under sdk/. */
-export const LANGUAGES = ["nodejs", "python", "go", "dotnet"] as const;
+/** The languages `tools/pulumi/gensdk` generates, each into the directory of its name under sdk/. */
+export const GENSDK_LANGUAGES = ["nodejs", "python", "go", "dotnet"] as const;
+/** Every language generated, each into the directory of its name under sdk/. */
+export const LANGUAGES = [...GENSDK_LANGUAGES, "java"] as const;
+/** The files in the languages' directories (relative to sdk/) written by hand, which generation keeps. */
+export const KEPT_FILES: ReadonlySet<string> = new Set(["java/pom.xml"]);
 export const SDK_DIR = path.join(ROOT, "sdk");
 export const SCHEMA_FILE = path.join(ROOT, "provider", "schema.json");
 /** The generator's Go module, beside the CLI's, at the CLI's version of `github.com/pulumi/pulumi/pkg/v3`. */
 export const GENERATOR_MODULE = path.join(ROOT, "tools", "pulumi", "gensdk");
 export const GENERATOR = path.join(BIN_DIR, "gensdk");
+/** The Java SDK generator's Go module, pulumi-java's pkg (which also gives the Java language host). */
+export const JAVA_GENERATOR_MODULE = path.join(ROOT, "tools", "java");
+export const JAVA_GENERATOR = path.join(BIN_DIR, "pulumi-java-gen");
 
 /** The version stamped on the SDKs: the package's own. */
 export function sdkVersion(): string {
@@ -34,14 +43,36 @@ export function sdkVersion(): string {
 /** The machine's own Go, never one downloaded on a go.mod's say, and go.sum must already be whole. */
 const GO_ENV = { GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly -buildvcs=false", CGO_ENABLED: "0" };
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/**
+ * Runs a command, its output inherited; or, `quiet`, held back and put in the error when it fails
+ * (pulumi-java-gen prints that it is deprecated, and warnings about the schema's secret config, on
+ * every run).
+ */
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+  quiet = false,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "inherit", "inherit"] });
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"],
+    });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
-    child.on("exit", (code, signal) =>
+    child.on("close", (code, signal) =>
       code === 0
         ? resolve()
-        : reject(new Error(`${command} ${args.join(" ")} (in ${cwd}) exited ${code ?? signal ?? "?"}`)),
+        : reject(
+            new Error(
+              `${command} ${args.join(" ")} (in ${cwd}) exited ${code ?? signal ?? "?"}${output ? `:\n${output}` : ""}`,
+            ),
+          ),
     );
   });
 }
@@ -63,14 +94,69 @@ export async function ensureGenerator(
   return GENERATOR;
 }
 
-/** Writes every language's SDK under `out` (each language's directory emptied first). */
+/** Builds `.pulumi/bin/pulumi-java-gen` when it is missing or older than its module's go.mod or go.sum. */
+export async function ensureJavaGenerator(
+  progress: (line: string) => void = (line) => console.error(line),
+): Promise<string> {
+  const sources = ["go.mod", "go.sum"].map((name) => statSync(path.join(JAVA_GENERATOR_MODULE, name)).mtimeMs);
+  if (existsSync(JAVA_GENERATOR) && statSync(JAVA_GENERATOR).mtimeMs >= Math.max(...sources)) return JAVA_GENERATOR;
+  const began = Date.now();
+  const { javaHost } = pinnedVersions();
+  progress(`gen-sdk: building the Java SDK generator pulumi-java-gen ${javaHost} (tools/java)…`);
+  await run(
+    "go",
+    [
+      "build",
+      "-o",
+      JAVA_GENERATOR,
+      `-ldflags=-X ${JAVA_VERSION_VARIABLE}=${javaHost}`,
+      "github.com/pulumi/pulumi-java/pkg/cmd/pulumi-java-gen",
+    ],
+    JAVA_GENERATOR_MODULE,
+    { ...process.env, ...GO_ENV },
+  );
+  progress(`gen-sdk: building pulumi-java-gen took ${((Date.now() - began) / 1000).toFixed(0)} s`);
+  return JAVA_GENERATOR;
+}
+
+/**
+ * Writes the Java SDK into `out`/java, emptied first but for the files written by hand
+ * ({@link KEPT_FILES}) and Maven's build output (target/). pulumi-java-gen empties the directory it
+ * writes, and takes it relative to its working directory: it writes into a directory of its own.
+ */
+async function generateJavaSdk(out: string, schema: string): Promise<void> {
+  const generator = await ensureJavaGenerator();
+  const scratch = mkdtempSync(path.join(tmpdir(), "gen-sdk-java-"));
+  try {
+    // No build files (the pom.xml is the project's own); the version in version.txt is package.json's.
+    await run(
+      generator,
+      ["generate", "--schema", path.resolve(schema), "--out", "java", "--build", "none", "--version", sdkVersion()],
+      scratch,
+      process.env,
+      true,
+    );
+    const target = path.join(out, "java");
+    mkdirSync(target, { recursive: true });
+    for (const entry of readdirSync(target)) {
+      if (entry === "target" || KEPT_FILES.has(`java/${entry}`)) continue;
+      rmSync(path.join(target, entry), { recursive: true, force: true });
+    }
+    cpSync(path.join(scratch, "java"), target, { recursive: true });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Writes every language's SDK under `out` (each language's directory emptied first, but for {@link KEPT_FILES}). */
 export async function generateSdks(out: string, schema = SCHEMA_FILE): Promise<void> {
   const generator = await ensureGenerator();
   await run(
     generator,
-    ["-schema", schema, "-out", out, "-version", sdkVersion(), "-languages", LANGUAGES.join(",")],
+    ["-schema", schema, "-out", out, "-version", sdkVersion(), "-languages", GENSDK_LANGUAGES.join(",")],
     ROOT,
   );
+  await generateJavaSdk(out, schema);
 }
 
 /** The files under `dir`, relative to it, slash-separated. */
@@ -112,7 +198,7 @@ export function differingFiles(committed: string, fresh: string): string[] {
     for (const file of filesUnder(path.join(fresh, language))) names.add(`${language}/${file}`);
     const ignored = ignoredByGit([...names]);
     for (const name of names) {
-      if (ignored.has(name)) continue;
+      if (ignored.has(name) || KEPT_FILES.has(name)) continue;
       const [a, b] = [path.join(committed, name), path.join(fresh, name)];
       if (!existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b))) differing.push(name);
     }
