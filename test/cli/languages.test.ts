@@ -116,6 +116,20 @@ describe.each(["python", "go", "yaml"])("a %s program", (language) => {
     );
     expect(emulator.runs()).toHaveLength(7);
   });
+
+  it("reads the runs back on refresh and calls nothing on destroy", async () => {
+    const refreshed = await stack.refresh();
+    expect(refreshed.code).toBe(0);
+    expect(refreshed.steps.map((s) => [s.name, s.op, s.ok, s.changed]).sort()).toEqual([
+      ["daily", "refresh", true, false],
+      ["regional", "refresh", true, false],
+      ["weekly", "refresh", true, false],
+    ]);
+    const destroyed = await stack.destroy();
+    expect(destroyed.code).toBe(0);
+    expect((await stack.state()).resources ?? []).toEqual([]);
+    expect(emulator.runs()).toHaveLength(7);
+  });
 });
 
 describe("explicit providers", () => {
