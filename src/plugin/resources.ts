@@ -4,6 +4,7 @@
  * upstreams' runs as triggers, as the TypeScript classes add them in the program) and to the
  * outputs after (a refresh's `upstream`). Pure, but for the lifecycles it is given.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { GroupLifecycle } from "../group-lifecycle";
 import { UNKNOWN, type InputFailure, type UpstreamRun } from "../inputs";
 import type { RefreshLifecycle } from "../lifecycle";
@@ -16,6 +17,9 @@ export const GROUP_TYPE = `${PLUGIN_NAME}:index:MaterializedViewRefreshGroup`;
 
 type Values = Record<string, unknown>;
 
+/** A lifecycle over values as they cross the wire, untyped: the plugin checks before it calls. */
+export type WireLifecycle = Required<pulumi.dynamic.ResourceProvider<Values, Values>>;
+
 /** Inputs ready for a lifecycle's check, and what the plugin itself refused in them. */
 export interface Prepared {
   readonly inputs: Values;
@@ -24,7 +28,7 @@ export interface Prepared {
 
 /** One resource type: its lifecycle, and how the plugin prepares its inputs and presents its outputs. */
 export interface PluginResource {
-  readonly lifecycle: RefreshLifecycle | GroupLifecycle;
+  readonly lifecycle: WireLifecycle;
   /** The inputs the lifecycle checks, from the program's and the resource's name. */
   readonly prepare: (news: Values, name: string) => Prepared;
   /** The outputs the engine records, from the lifecycle's. */
@@ -76,7 +80,7 @@ function withSources(view: Values, path: string): Prepared {
 
 export function refreshResource(lifecycle: RefreshLifecycle): PluginResource {
   return {
-    lifecycle,
+    lifecycle: lifecycle as unknown as WireLifecycle,
     prepare: (news, name) => withSources({ ...news, resourceName: name }, ""),
     present: (outs) => {
       const upstream = upstreamOf(outs);
@@ -87,7 +91,7 @@ export function refreshResource(lifecycle: RefreshLifecycle): PluginResource {
 
 export function groupResource(lifecycle: GroupLifecycle): PluginResource {
   return {
-    lifecycle,
+    lifecycle: lifecycle as unknown as WireLifecycle,
     prepare: (news, name) => {
       const group: Values = { ...news, resourceName: name };
       if (!isMap(group.views)) return { inputs: group, failures: [] };

@@ -4,6 +4,7 @@
  * drops the provider's configuration.
  */
 import * as grpc from "@grpc/grpc-js";
+import type * as pulumi from "@pulumi/pulumi";
 import * as anyproto from "google-protobuf/google/protobuf/any_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
@@ -94,14 +95,11 @@ export function providerService(service: PluginService): grpc.UntypedServiceImpl
   };
   const configure = async (values: Values) => {
     const get = awsConfigGetter(values);
-    for (const { lifecycle } of Object.values(service.resources)) {
-      await lifecycle.configure({ config: { get: (key: string) => get(key) as string | undefined } } as never);
-    }
+    // The lifecycles read their configuration through `config.get`, as the dynamic provider host's.
+    const request = { config: { get: (key: string) => get(key) } } as unknown as pulumi.dynamic.ConfigureRequest;
+    for (const { lifecycle } of Object.values(service.resources)) await lifecycle.configure(request);
   };
-  const lifecycleOf = (request: { getType?: () => string }, urn: string) =>
-    resourceFor(request, urn).lifecycle as unknown as Required<
-      import("@pulumi/pulumi").dynamic.ResourceProvider<Values, Values>
-    >;
+  const lifecycleOf = (request: { getType?: () => string }, urn: string) => resourceFor(request, urn).lifecycle;
 
   return {
     getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(service.version)),
