@@ -1,0 +1,117 @@
+/**
+ * The provider plugin from a Java program (examples/java) under the real Pulumi CLI against the
+ * emulator, through the same cases as the Python, Go and YAML programs (test/cli/languages.test.ts):
+ * create, a no-op, a trigger change whose refresh fails, its retry, and bad input refused by preview.
+ * The Java language host runs the program with Maven (`mvn compile exec:java`), which finds the
+ * plugin's Java SDK in the local Maven repository: `ensureJavaSdk` installs sdk/java there first.
+ */
+import * as path from "path";
+import type { EmulatedRun, GlueEmulator } from "../../src/emulator";
+import { ensureJavaSdk, ROOT } from "../../tools/pulumi-cli";
+import { CliStack, type CliRun } from "../support/cli";
+import { emulatorFor } from "../support/e2e";
+
+// A first run on a clean machine has Maven fetch com.pulumi:pulumi and its plugins.
+jest.setTimeout(600_000);
+
+const DAILY = { databaseName: "sales", tableName: "daily_totals_mv" };
+const WEEKLY = { databaseName: "sales", tableName: "weekly_totals_mv" };
+const EAST = { databaseName: "sales", tableName: "east_totals_mv" };
+const WEST = { databaseName: "sales", tableName: "west_totals_mv" };
+const REFRESH = "glue-mv-refresh:index:MaterializedViewRefresh";
+const GROUP = "glue-mv-refresh:index:MaterializedViewRefreshGroup";
+
+const ops = (run: CliRun) => Object.fromEntries(run.steps.map((s) => [s.name, s.op]));
+const ended = (run: EmulatedRun) => run.endTime ?? Infinity;
+
+describe("a java program", () => {
+  let emulator: GlueEmulator;
+  let stack: CliStack;
+
+  beforeAll(async () => {
+    await ensureJavaSdk();
+    emulator = await emulatorFor([DAILY, WEEKLY, EAST, WEST]);
+    stack = await CliStack.create({ programDir: path.join(ROOT, "examples", "java"), emulator });
+    // The plugin's provider configuration: the emulator for Glue and STS.
+    const set = await stack.run([
+      "config",
+      "set-all",
+      "--path",
+      "--plaintext",
+      "glue-mv-refresh:region=us-east-1",
+      "--plaintext",
+      `glue-mv-refresh:endpoints[0].glue=${emulator.endpoint}`,
+      "--plaintext",
+      `glue-mv-refresh:endpoints[0].sts=${emulator.endpoint}`,
+    ]);
+    if (set.code !== 0) throw new Error(`pulumi config set-all failed: ${set.stderr}`);
+  });
+  afterAll(async () => {
+    stack?.close();
+    await emulator?.close();
+  });
+
+  it("creates each refresh with one run, the chain in order, and exports the run ids", async () => {
+    const up = await stack.up();
+    expect([up.code, up.stderr]).toEqual([0, ""]);
+    expect(up.steps.map((s) => [s.name, s.type, s.op]).sort()).toEqual([
+      ["daily", REFRESH, "create"],
+      ["regional", GROUP, "create"],
+      ["weekly", REFRESH, "create"],
+    ]);
+    const [daily] = emulator.runs(DAILY);
+    const [weekly] = emulator.runs(WEEKLY);
+    expect(emulator.runs()).toHaveLength(4);
+    expect(weekly.startTime).toBeGreaterThanOrEqual(ended(daily));
+    expect(await stack.outputs()).toEqual({
+      dailyRunId: daily.runId,
+      weeklyRunId: weekly.runId,
+      regionalRunIds: { east: emulator.runs(EAST)[0].runId, west: emulator.runs(WEST)[0].runId },
+    });
+    expect(up.messages).toContain(`daily (sales.daily_totals_mv): started refresh run ${daily.runId}`);
+  });
+
+  it("passes preview --expect-no-changes when nothing changed", async () => {
+    const preview = await stack.run(["preview", "--expect-no-changes", "--non-interactive"]);
+    expect([preview.code, preview.stderr]).toEqual([0, ""]);
+    expect(emulator.runs()).toHaveLength(4);
+  });
+
+  it("fails up when the refresh a trigger change started fails, keeping that run in the state", async () => {
+    emulator.failNextRuns(DAILY, 1, "Spark ran out of memory");
+    await stack.configure({ schemaVersion: "2" });
+    const up = await stack.up();
+    const failed = emulator.runs(DAILY)[1];
+    expect(up.code).not.toBe(0);
+    expect(emulator.runs(DAILY)).toHaveLength(2);
+    expect(failed.status).toBe("FAILED");
+    expect(up.steps.find((s) => s.name === "daily")).toMatchObject({ op: "update", ok: false });
+    expect(up.steps.find((s) => s.name === "daily")?.error).toContain(
+      `MaterializedViewRefresh "daily" (sales.daily_totals_mv): refresh run ${failed.runId} ended FAILED: Spark ran out of memory`,
+    );
+    // The view built on it waits for the next deployment; the group has nothing to do.
+    expect(emulator.runs(WEEKLY)).toHaveLength(1);
+    expect((await stack.resource("daily"))?.outputs).toMatchObject({ runId: failed.runId, status: "FAILED" });
+  });
+
+  it("retries the failed refresh once on the next up, then refreshes the view built on it", async () => {
+    const up = await stack.up();
+    expect([up.code, up.stderr]).toEqual([0, ""]);
+    expect(ops(up)).toEqual({ daily: "update", weekly: "update", regional: "same" });
+    const retried = emulator.runs(DAILY)[2];
+    const [, weekly] = emulator.runs(WEEKLY);
+    expect(emulator.runs(DAILY).map((r) => r.status)).toEqual(["SUCCEEDED", "FAILED", "SUCCEEDED"]);
+    expect(weekly.startTime).toBeGreaterThanOrEqual(ended(retried));
+    expect(await stack.outputs()).toMatchObject({ dailyRunId: retried.runId, weeklyRunId: weekly.runId });
+  });
+
+  it("refuses bad input in preview, naming the property, the value and the rule, and starts nothing", async () => {
+    await stack.configure({ timeoutMinutes: "-1" });
+    const preview = await stack.run(["preview", "--non-interactive"]);
+    expect(preview.code).not.toBe(0);
+    expect(preview.stdout + preview.stderr).toContain(
+      "timeoutMinutes must be a positive number of minutes, at most 10080 (7 days); got -1",
+    );
+    expect(emulator.runs()).toHaveLength(7);
+  });
+});
