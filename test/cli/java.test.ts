@@ -1,7 +1,8 @@
 /**
  * The provider plugin from a Java program (examples/java) under the real Pulumi CLI against the
  * emulator, through the same cases as the Python, Go and YAML programs (test/cli/languages.test.ts):
- * create, a no-op, a trigger change whose refresh fails, its retry, and bad input refused by preview.
+ * create, a no-op, a trigger change whose refresh fails, its retry, bad input refused by preview, and
+ * refresh and destroy.
  * The Java language host runs the program with Maven (`mvn compile exec:java`), which finds the
  * plugin's Java SDK in the local Maven repository: `ensureJavaSdk` installs sdk/java there first.
  */
@@ -112,6 +113,20 @@ describe("a java program", () => {
     expect(preview.stdout + preview.stderr).toContain(
       "timeoutMinutes must be a positive number of minutes, at most 10080 (7 days); got -1",
     );
+    expect(emulator.runs()).toHaveLength(7);
+  });
+
+  it("reads the runs back on refresh and calls nothing on destroy", async () => {
+    const refreshed = await stack.refresh();
+    expect(refreshed.code).toBe(0);
+    expect(refreshed.steps.map((s) => [s.name, s.op, s.ok, s.changed]).sort()).toEqual([
+      ["daily", "refresh", true, false],
+      ["regional", "refresh", true, false],
+      ["weekly", "refresh", true, false],
+    ]);
+    const destroyed = await stack.destroy();
+    expect(destroyed.code).toBe(0);
+    expect((await stack.state()).resources ?? []).toEqual([]);
     expect(emulator.runs()).toHaveLength(7);
   });
 });
