@@ -36,6 +36,15 @@ async function configurePlugin(stack: CliStack, emulator: GlueEmulator): Promise
   if (set.code !== 0) throw new Error(`pulumi config set-all failed: ${set.stderr}`);
 }
 
+/** How a command ended, with the engine's error messages, so that a failure says why. */
+const outcome = (run: CliRun) => ({
+  code: run.code,
+  stderr: run.stderr,
+  errors: run.events.flatMap((e) => (e.diagnosticEvent?.severity === "error" ? [e.diagnosticEvent.message] : [])),
+  // Without --json (preview), the errors are in the text.
+  output: run.code === 0 || run.events.length > 0 ? "" : run.stdout.slice(-2000),
+});
+const ok = { code: 0, stderr: "", errors: [], output: "" };
 const ops = (run: CliRun) => Object.fromEntries(run.steps.map((s) => [s.name, s.op]));
 const ended = (run: EmulatedRun) => run.endTime ?? Infinity;
 
@@ -55,7 +64,7 @@ describe.each(["python", "go", "yaml"])("a %s program", (language) => {
 
   it("creates each refresh with one run, the chain in order, and exports the run ids", async () => {
     const up = await stack.up();
-    expect([up.code, up.stderr]).toEqual([0, ""]);
+    expect(outcome(up)).toEqual(ok);
     expect(up.steps.map((s) => [s.name, s.type, s.op]).sort()).toEqual([
       ["daily", REFRESH, "create"],
       ["regional", GROUP, "create"],
@@ -75,7 +84,7 @@ describe.each(["python", "go", "yaml"])("a %s program", (language) => {
 
   it("passes preview --expect-no-changes when nothing changed", async () => {
     const preview = await stack.run(["preview", "--expect-no-changes", "--non-interactive"]);
-    expect([preview.code, preview.stderr]).toEqual([0, ""]);
+    expect(outcome(preview)).toEqual(ok);
     expect(emulator.runs()).toHaveLength(4);
   });
 
@@ -98,7 +107,7 @@ describe.each(["python", "go", "yaml"])("a %s program", (language) => {
 
   it("retries the failed refresh once on the next up, then refreshes the view built on it", async () => {
     const up = await stack.up();
-    expect([up.code, up.stderr]).toEqual([0, ""]);
+    expect(outcome(up)).toEqual(ok);
     expect(ops(up)).toEqual({ daily: "update", weekly: "update", regional: "same" });
     const retried = emulator.runs(DAILY)[2];
     const [, weekly] = emulator.runs(WEEKLY);

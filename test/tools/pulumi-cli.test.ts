@@ -29,13 +29,14 @@ it("reads a package's pin from a requirements file, not a longer name's", () => 
   expect(() => pinnedRequirement("pulumi>=3\n", "pulumi")).toThrow("do not pin pulumi");
 });
 
-it("pins every part, and builds the four language hosts from their wrappers", () => {
+it("pins every part, and builds the five language hosts from their wrappers", () => {
   const versions = pinnedVersions();
   expect(versions).toEqual({
     cli: expect.stringMatching(/^v3\.\d+\.\d+$/),
     languageHosts: expect.stringMatching(/^v3\.\d+\.\d+$/),
     goHost: expect.stringMatching(/^v3\.\d+\.\d+$/),
     yamlHost: expect.stringMatching(/^v1\.\d+\.\d+$/),
+    javaHost: expect.stringMatching(/^v1\.\d+\.\d+$/),
     pythonSdk: expect.stringMatching(/^3\.\d+\.\d+$/),
   });
   expect(languageHostBuilds(versions).map(({ binary, wrapper }) => [binary, wrapper])).toEqual([
@@ -43,6 +44,7 @@ it("pins every part, and builds the four language hosts from their wrappers", ()
     ["pulumi-language-python", "language-hosts"],
     ["pulumi-language-go", "go-host"],
     ["pulumi-language-yaml", "yaml-host"],
+    ["pulumi-language-java", "java"],
   ]);
   expect(isSupported("v3.276.1", versions.cli)).toBe(true);
 });
