@@ -54,10 +54,8 @@ export const PYTHON_VENV = path.join(PULUMI_DIR, "python", "venv");
 export const VENV_PYTHON = path.join(PYTHON_VENV, "bin", "python");
 const VENV_STAMP = path.join(PULUMI_DIR, "python", "built.json");
 const REQUIREMENTS = path.join(ROOT, "tools", "python", "requirements.txt");
-/** The provider plugin's Python SDK (generated, committed), installed in the virtualenv as editable. */
+/** The provider plugin's Python SDK (generated, committed), installed in the virtualenv. */
 const PYTHON_SDK = path.join(ROOT, "sdk", "python");
-/** What the virtualenv is built from: a change to either rebuilds it. */
-const VENV_SOURCES = [REQUIREMENTS, path.join(PYTHON_SDK, "setup.py")];
 
 /** A Go module's version as a wrapper module's go.mod requires it. */
 export function requiredVersion(goMod: string, module: string): string {
@@ -371,64 +369,96 @@ function builtIsCurrent(): boolean {
   }
 }
 
-/** True when the virtualenv holds what the requirements file pins. */
-function venvIsCurrent(): boolean {
+interface VenvStamp {
+  readonly pythonSdk?: string;
+  /** The requirements file's hash. */
+  readonly key?: string;
+  /** The plugin SDK's hash (every file of sdk/python), when it is installed. */
+  readonly sdkKey?: string;
+}
+
+function venvStamp(): VenvStamp {
   try {
-    const stamp = JSON.parse(readFileSync(VENV_STAMP, "utf8")) as { key?: string };
-    return stamp.key === hashFiles(VENV_SOURCES) && existsSync(VENV_PYTHON);
+    return JSON.parse(readFileSync(VENV_STAMP, "utf8")) as VenvStamp;
   } catch {
-    return false;
+    return {};
   }
+}
+
+/** Every file under a directory, sorted, but what Python's builds and caches leave there. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !/^(__pycache__|build|dist|.*\.egg-info)$/.test(entry.name))
+    .flatMap((entry) => {
+      const at = path.join(dir, entry.name);
+      return entry.isDirectory() ? filesUnder(at) : [at];
+    })
+    .sort();
 }
 
 /**
  * The virtualenv Python programs run with, {@link PYTHON_VENV}: made anew with `python3 -m venv`
  * (`PULUMI_PYTHON_CMD` names another interpreter, 3.10 or later) and filled with `pip install -r
- * tools/python/requirements.txt` and the provider plugin's SDK (sdk/python) when missing or when either
- * changed. Returns its directory.
+ * tools/python/requirements.txt` when missing or when the requirements changed; the provider
+ * plugin's SDK (sdk/python) installed in it again whenever any of its files changed. Returns its
+ * directory.
  */
 export async function ensurePythonVenv(progress: Progress = (line) => console.error(line)): Promise<string> {
-  if (venvIsCurrent()) return PYTHON_VENV;
   const { pythonSdk } = pinnedVersions();
-  rmSync(VENV_STAMP, { force: true });
-  rmSync(PYTHON_VENV, { recursive: true, force: true });
-  mkdirSync(path.dirname(PYTHON_VENV), { recursive: true });
-  const python = process.env.PULUMI_PYTHON_CMD ?? "python3";
-  await step(
-    progress,
-    `creating the virtualenv ${path.relative(ROOT, PYTHON_VENV)}`,
-    python,
-    ["-m", "venv", PYTHON_VENV],
-    ROOT,
-    "python",
-  );
-  await step(
-    progress,
-    `installing pulumi ${pythonSdk} (tools/python/requirements.txt)`,
-    path.join(PYTHON_VENV, "bin", "pip"),
-    ["install", "--quiet", "--disable-pip-version-check", "--no-input", "-r", REQUIREMENTS],
-    ROOT,
-    "python",
-  );
-  // Editable, so that a regenerated SDK needs no reinstall; built with the pinned setuptools and wheel.
-  await step(
-    progress,
-    "installing the glue-mv-refresh Python SDK (sdk/python)",
-    path.join(PYTHON_VENV, "bin", "pip"),
-    [
-      "install",
-      "--quiet",
-      "--disable-pip-version-check",
-      "--no-input",
-      "--no-deps",
-      "--no-build-isolation",
-      "--editable",
-      PYTHON_SDK,
-    ],
-    ROOT,
-    "python",
-  );
-  writeFileSync(VENV_STAMP, JSON.stringify({ pythonSdk, key: hashFiles(VENV_SOURCES) }, null, 2) + "\n");
+  let stamp = venvStamp();
+  if (stamp.key !== hashFiles([REQUIREMENTS]) || !existsSync(VENV_PYTHON)) {
+    rmSync(VENV_STAMP, { force: true });
+    rmSync(PYTHON_VENV, { recursive: true, force: true });
+    mkdirSync(path.dirname(PYTHON_VENV), { recursive: true });
+    const python = process.env.PULUMI_PYTHON_CMD ?? "python3";
+    await step(
+      progress,
+      `creating the virtualenv ${path.relative(ROOT, PYTHON_VENV)}`,
+      python,
+      ["-m", "venv", PYTHON_VENV],
+      ROOT,
+      "python",
+    );
+    await step(
+      progress,
+      `installing pulumi ${pythonSdk} (tools/python/requirements.txt)`,
+      path.join(PYTHON_VENV, "bin", "pip"),
+      ["install", "--quiet", "--disable-pip-version-check", "--no-input", "-r", REQUIREMENTS],
+      ROOT,
+      "python",
+    );
+    stamp = { pythonSdk, key: hashFiles([REQUIREMENTS]) };
+    writeFileSync(VENV_STAMP, JSON.stringify(stamp, null, 2) + "\n");
+  }
+  const sdkKey = hashFiles(filesUnder(PYTHON_SDK));
+  if (stamp.sdkKey !== sdkKey) {
+    // Installed from a copy, so that the build leaves nothing in sdk/ (which gen-sdk rewrites
+    // whole); with the pinned setuptools and wheel, so that pip fetches no build tools.
+    const copy = mkdtempSync(path.join(tmpdir(), "mv-refresh-python-sdk-"));
+    try {
+      cpSync(PYTHON_SDK, copy, { recursive: true });
+      await step(
+        progress,
+        "installing the glue-mv-refresh Python SDK (sdk/python)",
+        path.join(PYTHON_VENV, "bin", "pip"),
+        [
+          "install",
+          "--quiet",
+          "--disable-pip-version-check",
+          "--no-input",
+          "--no-deps",
+          "--no-build-isolation",
+          "--force-reinstall",
+          copy,
+        ],
+        ROOT,
+        "python",
+      );
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    writeFileSync(VENV_STAMP, JSON.stringify({ ...stamp, sdkKey }, null, 2) + "\n");
+  }
   return PYTHON_VENV;
 }
 
