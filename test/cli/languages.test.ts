@@ -1,16 +1,21 @@
 /**
- * The provider plugin from Python, Go and YAML programs (examples/python, examples/go,
- * examples/yaml) under the real Pulumi CLI against the emulator. Each program refreshes a view
- * (`daily`), a view built on it (`weekly`, whose `upstreams` take daily's `upstream`) and a group of
- * two (`regional`); each language goes through the same cases as the TypeScript suite: create, a
- * no-op, a trigger change whose refresh fails, its retry, and bad input refused by preview.
+ * The provider plugin from Python, Go, YAML and Java programs (examples/python, examples/go,
+ * examples/yaml, examples/java) under the real Pulumi CLI against the emulator. Each program
+ * refreshes a view (`daily`), a view built on it (`weekly`, whose `upstreams` take daily's
+ * `upstream`) and a group of two (`regional`); each language goes through the same cases as the
+ * TypeScript suite: create, a no-op, a trigger change whose refresh fails, its retry, bad input
+ * refused by preview, refresh and destroy. The Java language host runs its program with Maven
+ * (`mvn compile exec:java`), which finds the plugin's Java SDK in the local Maven repository.
  */
+import { appendFileSync } from "fs";
 import * as path from "path";
 import type { EmulatedRun, GlueEmulator } from "../../src/emulator";
-import { ROOT } from "../../tools/pulumi-cli";
+import { ensureJavaSdk, ROOT } from "../../tools/pulumi-cli";
 import { CliStack, type CliRun } from "../support/cli";
 import { emulatorFor } from "../support/e2e";
 
+// A first run on a clean machine builds the Go program's dependencies and has Maven fetch
+// com.pulumi:pulumi and its plugins for the Java one.
 jest.setTimeout(600_000);
 
 const DAILY = { databaseName: "sales", tableName: "daily_totals_mv" };
@@ -48,13 +53,26 @@ const ok = { code: 0, stderr: "", errors: [], output: "" };
 const ops = (run: CliRun) => Object.fromEntries(run.steps.map((s) => [s.name, s.op]));
 const ended = (run: EmulatedRun) => run.endTime ?? Infinity;
 
-describe.each(["python", "go", "yaml"])("a %s program", (language) => {
+/** Before a Java program runs: the plugin's Java SDK in the local Maven repository, where Maven finds it. */
+async function beforeJava(stack: CliStack): Promise<void> {
+  await ensureJavaSdk();
+  // The CLI looks for the hosts a release ships (Node.js, Python, Go, YAML) beside itself, but for
+  // Java's on PATH, warning on stderr; naming the project's build in the copy's Pulumi.yaml (its
+  // last key is `plugins`) keeps the example as a user copies it.
+  appendFileSync(
+    path.join(stack.workspace, "Pulumi.yaml"),
+    `  languages:\n    - name: java\n      path: ${stack.toolchain.binDir}\n`,
+  );
+}
+
+describe.each(["python", "go", "yaml", "java"])("a %s program", (language) => {
   let emulator: GlueEmulator;
   let stack: CliStack;
 
   beforeAll(async () => {
     emulator = await emulatorFor([DAILY, WEEKLY, EAST, WEST]);
     stack = await CliStack.create({ programDir: path.join(ROOT, "examples", language), emulator });
+    if (language === "java") await beforeJava(stack);
     await configurePlugin(stack, emulator);
   });
   afterAll(async () => {
