@@ -322,6 +322,8 @@ export function pluginApiDoc(schema: PackageSchema): string {
         ["Python", code(`sdk/python`), code(`import ${pythonPackage} as mv`)],
         ["Go", code(`sdk/go`), code(`import mv "${goPackage}"`)],
         ["C#", code(`sdk/dotnet`), code(`using ${csNamespace};`)],
+        // pulumi-java-gen's package: its default base package, com.pulumi, and the schema's name.
+        ["Java", code(`sdk/java`), code(`import com.pulumi.${schema.name.replace(/-/g, "")}.*;`)],
         ["YAML", "none: the types below, by their YAML names", ""],
       ],
     ),
