@@ -228,7 +228,8 @@ describe("a stack over successive deployments", () => {
 describe("when the view already has a refresh running (a scheduled one)", () => {
   // Twenty emulated minutes: 1.2 real seconds at the emulator's 1000x. Where the policy must find
   // the scheduled run still going (adopt, fail), longer: a loaded CI machine has taken more than
-  // 1.2 s from the provider host's start to the resource's check.
+  // 1.2 s from the provider host's start to the resource's check. Adopt's within the default
+  // timeout of 60 minutes, which it waits for the run.
   const LONG = 20 * 60_000;
 
   it("wait: waits for it, then starts its own", async () => {
@@ -265,7 +266,7 @@ describe("when the view already has a refresh running (a scheduled one)", () => 
     const { report, scheduled } = await stack.upWithScheduledRun(
       [{ name: "daily", args: stack.args({ ...DAILY, ifRunning: "adopt" }) }],
       DAILY,
-      4 * LONG,
+      2 * LONG,
     );
     expect(report.steps[0].outputs).toMatchObject({ runId: scheduled, status: "SUCCEEDED" });
     expect(emulator.runs(DAILY)).toHaveLength(1);
