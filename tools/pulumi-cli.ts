@@ -467,13 +467,9 @@ export const JAVA_SDK = path.join(ROOT, "sdk", "java");
 const JAVA_SDK_STAMP = path.join(PULUMI_DIR, "java", "built.json");
 
 /** The Java SDK's sources: pom.xml and everything under src/, relative to sdk/java, sorted. */
-function javaSdkSources(dir = path.join(JAVA_SDK, "src"), prefix = "src/"): string[] {
-  const files = readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? javaSdkSources(path.join(dir, entry.name), `${prefix}${entry.name}/`)
-      : [`${prefix}${entry.name}`],
-  );
-  return prefix === "src/" ? ["pom.xml", ...files].sort() : files;
+function javaSdkSources(): string[] {
+  const sources = filesUnder(path.join(JAVA_SDK, "src")).map((file) => path.relative(JAVA_SDK, file));
+  return ["pom.xml", ...sources].sort();
 }
 
 /** The Java SDK's Maven coordinates, as sdk/java/pom.xml declares them. */
