@@ -50,9 +50,21 @@ export const STACK_CONFIG_KEYS = [
 /** Keys whose values are secret: a problem with them never shows the value, and schemas mark them secret. */
 export const SECRET_KEYS = new Set(["aws:accessKey", "aws:secretKey", "aws:token"]);
 
+/** One problem with the stack config: the key (a path such as `aws:assumeRoles[0].roleArn`) and the rule. */
+export interface StackConfigProblem {
+  readonly key: string;
+  readonly reason: string;
+}
+
 /** Stack config the provider cannot use, with every problem named: key, value (unless secret) and rule. */
 export class StackConfigError extends Error {
   override readonly name = "StackConfigError";
+  constructor(readonly problems: readonly StackConfigProblem[]) {
+    super(
+      `MaterializedViewRefresh: the stack config cannot be used: ${problems.map((p) => `${p.key} ${p.reason}`).join("; ")}. ` +
+        "Nothing was called in AWS",
+    );
+  }
 }
 
 /**
@@ -60,8 +72,8 @@ export class StackConfigError extends Error {
  * StackConfigError naming every problem; empty values count as not set, as they do for @pulumi/aws.
  */
 export function readStackConfig(get: (key: string) => unknown): StackAwsConfig {
-  const problems: string[] = [];
-  const fail = (key: string, reason: string) => problems.push(`${key} ${reason}`);
+  const problems: StackConfigProblem[] = [];
+  const fail = (key: string, reason: string) => problems.push({ key, reason });
   const raw = (key: string): unknown => {
     const value = get(key);
     return value === "" || value === null ? undefined : value;
@@ -111,9 +123,22 @@ export function readStackConfig(get: (key: string) => unknown): StackAwsConfig {
   if (sessionToken !== undefined && accessKeyId === undefined)
     fail("aws:token", "applies only with aws:accessKey and aws:secretKey");
 
-  const accountId = (s: string) => /^\d{12}$/.test(s);
-  const allowedAccountIds = stringList("aws:allowedAccountIds", accountId, "12-digit AWS account ids");
-  const forbiddenAccountIds = stringList("aws:forbiddenAccountIds", accountId, "12-digit AWS account ids");
+  const accountIds = (key: string): string[] | undefined => {
+    const value = structured(key, "a list of 12-digit AWS account ids");
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) {
+      fail(key, `must be a list of 12-digit AWS account ids; got ${showValue(value)}`);
+      return undefined;
+    }
+    const ids = value.map((item, index) => {
+      const read = readAccountId(item);
+      if (read.problem) fail(`${key}[${index}]`, read.problem);
+      return read.id;
+    });
+    return ids.every((id) => id !== undefined) ? ids : undefined;
+  };
+  const allowedAccountIds = accountIds("aws:allowedAccountIds");
+  const forbiddenAccountIds = accountIds("aws:forbiddenAccountIds");
   if (allowedAccountIds && forbiddenAccountIds)
     fail("aws:allowedAccountIds", "conflicts with aws:forbiddenAccountIds: set one of them, as @pulumi/aws requires");
 
@@ -129,11 +154,7 @@ export function readStackConfig(get: (key: string) => unknown): StackAwsConfig {
   const assumeRoles = readRoles(structured, fail);
   const endpoints = readEndpoints(structured("aws:endpoints", "a list of objects of service endpoints"), fail);
 
-  if (problems.length > 0) {
-    throw new StackConfigError(
-      `MaterializedViewRefresh: the stack config cannot be used: ${problems.join("; ")}. Nothing was called in AWS`,
-    );
-  }
+  if (problems.length > 0) throw new StackConfigError(problems);
   const credentials =
     accessKeyId && secretAccessKey
       ? { accessKeyId, secretAccessKey, ...(sessionToken !== undefined ? { sessionToken } : {}) }
@@ -150,6 +171,18 @@ export function readStackConfig(get: (key: string) => unknown): StackAwsConfig {
     endpoints,
     stsRegion,
   });
+}
+
+/**
+ * An AWS account id: 12 digits, as text or as the number `pulumi config set --path` stores (it keeps
+ * an id with a leading zero as text, so a number is never short of its zeros).
+ */
+export function readAccountId(value: unknown): { id?: string; problem?: string } {
+  const text = typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
+  if (typeof text !== "string") return { problem: `must be a 12-digit AWS account id; got ${showValue(value)}` };
+  if (/^\d{12}$/.test(text)) return { id: text };
+  const digits = /^\d+$/.test(text) ? `${text.length} digits` : "not only digits";
+  return { problem: `must be a 12-digit AWS account id; got ${showValue(value)} (${digits})` };
 }
 
 /** `aws:assumeRoles` (a list, @pulumi/aws v7) or `aws:assumeRole` (one role, @pulumi/aws v6), not both. */

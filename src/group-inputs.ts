@@ -6,6 +6,7 @@ import {
   RULES,
   validateProperties,
   withDefaults,
+  UNKNOWN,
   type InputFailure,
   type PropertySet,
   type RefreshInputs,
@@ -76,8 +77,10 @@ export const GROUP_SET: PropertySet<keyof GroupInputs> = {
 /** Checks the group's properties and each member's, naming a member's as `views.<key>.<property>`. */
 export function validateGroupInputs(news: Record<string, unknown>): InputFailure[] {
   const failures = validateProperties(news, GROUP_SET);
-  if (failures.some((f) => f.property === "views")) return failures;
+  // Members not known yet (a preview) are judged at create or update, once they are.
+  if (news.views === UNKNOWN || failures.some((f) => f.property === "views")) return failures;
   for (const [key, member] of Object.entries(news.views as Record<string, unknown>)) {
+    if (member === UNKNOWN) continue;
     if (typeof member !== "object" || member === null || Array.isArray(member)) {
       failures.push({ property: `views.${key}`, reason: `views.${key} must be a view to refresh` });
       continue;

@@ -7,15 +7,17 @@ import type * as pulumi from "@pulumi/pulumi";
 import { keepingProvider } from "./errors";
 import { answering } from "./interrupt";
 import { GroupDeployment, planOf, resolveMembers } from "./group-deployment";
-import { validateGroupInputs, type GroupInputs } from "./group-inputs";
+import { memberSettings, validateGroupInputs, type GroupInputs } from "./group-inputs";
 import { groupOutcome, type GroupState } from "./group-report";
-import { DEFAULTS } from "./inputs";
-import type { LifecycleOptions } from "./lifecycle";
+import { DEFAULTS, UNKNOWN } from "./inputs";
+import { knownTimeout, type LifecycleOptions } from "./lifecycle";
 import { readBack } from "./recorded-run";
 import { createRefreshContext, within, type RefreshContext } from "./refresh-context";
 import { runFields, withRunFields } from "./state";
 
 export type { GroupState } from "./group-report";
+
+const isUnknown = (value: unknown): boolean => value === UNKNOWN;
 
 /** The group provider's lifecycle, every method present. */
 export type GroupLifecycle = Required<pulumi.dynamic.ResourceProvider<GroupInputs, GroupState>>;
@@ -41,11 +43,20 @@ export function createGroupLifecycle(options: LifecycleOptions = {}): GroupLifec
 
     async check(_olds, news) {
       targets.configured();
-      return { inputs: news, failures: validateGroupInputs(news as unknown as Record<string, unknown>) };
+      const failures = validateGroupInputs(news as unknown as Record<string, unknown>);
+      if (failures.length === 0 && !isUnknown(news.views)) {
+        for (const key of Object.keys(news.views).filter((k) => !isUnknown(news.views[k]))) {
+          const partial = memberSettings(news, key);
+          await targets.checkGuards(partial, within(ctx, knownTimeout(partial.timeoutMinutes)));
+        }
+      }
+      return { inputs: news, failures };
     },
 
     async diff(_id, olds, news) {
       targets.configured();
+      // Members not known yet (a preview) may change anything.
+      if (isUnknown(news.views) || Object.values(news.views).some(isUnknown)) return { changes: true };
       const members = await resolveMembers(ctx, news, olds);
       const removed = Object.keys(olds.runs ?? {}).some((key) => !(key in news.views));
       const changed =

@@ -2,7 +2,7 @@
  * Input rules: what `check` accepts, and the defaults every later step applies.
  * Pure functions only; nothing here talks to AWS.
  */
-import { readRole } from "./roles";
+import { readRole, RESOURCE_ROLE_FIELDS } from "./roles";
 import { endpointRule, regionRule, shorten, showValue, type Rule } from "./rules";
 
 /** The answers to a refresh already in progress: wait for it, stop it, adopt it, or fail. */
@@ -173,13 +173,16 @@ const triggers: Rule = (v) =>
 
 const UPSTREAM_FIELDS = ["runId", "status", "catalogId", "databaseName", "tableName", "region"] as const;
 
+// An upstream not known yet (a preview, while the upstream view is still to deploy) passes: it is
+// judged at create or update, when it is known. A field not known yet is a string, the sentinel.
 const upstreams: Rule = (v) =>
   Array.isArray(v) &&
   v.every(
     (u: unknown) =>
-      typeof u === "object" &&
-      u !== null &&
-      UPSTREAM_FIELDS.every((field) => typeof (u as Record<string, unknown>)[field] === "string"),
+      u === UNKNOWN ||
+      (typeof u === "object" &&
+        u !== null &&
+        UPSTREAM_FIELDS.every((field) => typeof (u as Record<string, unknown>)[field] === "string")),
   )
     ? undefined
     : `must be a list of upstream runs, each with ${UPSTREAM_FIELDS.join(", ")}`;
@@ -260,7 +263,7 @@ export function validateProperties<K extends string>(
       // Judged field by field, never showing the external id; the first problem, and how many more.
       let problems;
       try {
-        problems = containsUnknown(value) ? [] : readRole(value, "resource").problems;
+        problems = knownRoleProblems(value);
       } catch {
         problems = [{ field: "", reason: "must be an object with roleArn; it could not be read" }];
       }
@@ -277,6 +280,15 @@ export function validateProperties<K extends string>(
     if (rule !== undefined) fail(property, `${property} ${rule}; got ${showValue(shown)}`);
   }
   return failures;
+}
+
+/** A role's problems, but those of fields not known yet (a preview): they are judged once known. */
+function knownRoleProblems(value: unknown) {
+  const { problems } = readRole(value, "resource");
+  const fields = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  const unknown = (field: string) =>
+    (RESOURCE_ROLE_FIELDS as readonly string[]).includes(field) && containsUnknown(fields[field]);
+  return problems.filter((p) => !unknown(p.field));
 }
 
 /** A URL with any user name and password masked, so that a refused endpoint never prints them. */

@@ -25,6 +25,10 @@ export type LifecycleOptions = Omit<RefreshContextOptions, "kind">;
 /** The provider's lifecycle, every method present. */
 export type RefreshLifecycle = Required<pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState>>;
 
+/** A timeout for lookups in a preview, where the resource's own may not be known yet. */
+export const knownTimeout = (minutes: unknown): number =>
+  typeof minutes === "number" ? minutes : DEFAULTS.timeoutMinutes;
+
 /** The resource's id: its view, fully qualified. */
 const idOf = (s: ResolvedSettings) => `${s.catalogId}:${s.databaseName}.${s.tableName}`;
 
@@ -90,7 +94,12 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
 
     async check(_olds, news) {
       targets.configured();
-      return { inputs: news, failures: validateInputs(news as unknown as Record<string, unknown>) };
+      const failures = validateInputs(news as unknown as Record<string, unknown>);
+      if (failures.length === 0) {
+        const partial = withDefaults(news);
+        await targets.checkGuards(partial, within(ctx, knownTimeout(partial.timeoutMinutes)));
+      }
+      return { inputs: news, failures };
     },
 
     async diff(_id, olds, news) {

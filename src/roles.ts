@@ -40,7 +40,8 @@ const STACK_FIELDS = [
   "transitiveTagKeys",
   "sourceIdentity",
 ] as const;
-const RESOURCE_FIELDS = ["roleArn", "externalId", "sessionName", "durationSeconds"] as const;
+/** The fields of a resource's `assumeRole`. */
+export const RESOURCE_ROLE_FIELDS = ["roleArn", "externalId", "sessionName", "durationSeconds"] as const;
 
 // Limits from the AWS STS API reference for AssumeRole.
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
@@ -89,7 +90,7 @@ export function readRole(value: unknown, fields: RoleFields): { role?: RoleToAss
     );
     return { problems };
   }
-  const known: readonly string[] = fields === "resource" ? RESOURCE_FIELDS : STACK_FIELDS;
+  const known: readonly string[] = fields === "resource" ? RESOURCE_ROLE_FIELDS : STACK_FIELDS;
   // Absent, null and "" all mean "not set", as they do in Pulumi config.
   const entries = Object.entries(value as Record<string, unknown>).filter(
     ([, v]) => v !== undefined && v !== null && v !== "",

@@ -89,6 +89,15 @@ export class TargetResolver {
     return { settings: { ...partial, region, catalogId }, target };
   }
 
+  /**
+   * Refuses an account the guards rule out before the settings are deployed: `check` asks, so that
+   * a preview of a new resource fails as its create would, as @pulumi/aws checks its guards when it
+   * is configured. Looks nothing up when no guard is set, nor while where or as whom is unknown.
+   */
+  async checkGuards(partial: RefreshSettings, budget: RetryContext): Promise<void> {
+    if (this.guarded()) await this.resolve(partial, budget);
+  }
+
   /** Where and as whom a recorded refresh was made, checked against the guards again (`pulumi refresh`). */
   async recordedTarget(
     props: Named & { region: string; endpoint?: string; assumeRole?: AssumeRoleArgs },

@@ -98,7 +98,7 @@ describe("readStackConfig", () => {
       "aws:assumeRoles[1].rolearn is not a field of a role to assume (known: roleArn, sessionName, externalId, duration,",
       "aws:assumeRoles[1].roleArn is required",
       "aws:assumeRoles[1].durationSeconds must be a whole number of seconds between 15 minutes and 12 hours (900-43200); got 60",
-      'aws:allowedAccountIds must be a list of 12-digit AWS account ids; got array ["12345"]',
+      'aws:allowedAccountIds[0] must be a 12-digit AWS account id; got "12345" (5 digits)',
       "aws:endpoints[0].glue must be an https:// URL, or http:// to a loopback address",
       "aws:sharedCredentialsFiles lists 2 files; the AWS SDK for JavaScript reads one of each kind, so give one",
     ]) {
@@ -128,6 +128,31 @@ describe("readStackConfig", () => {
       "aws:assumeRoles must be a list of roles to assume (JSON, as `pulumi config set --path` writes it)",
     );
     expect(unparsable).not.toContain("SECRET");
+  });
+
+  it("takes account ids as `pulumi config set --path` stores them: 12-digit numbers, and text", () => {
+    expect(read({ "aws:allowedAccountIds": [222222222222, "012345678901"] }).allowedAccountIds).toEqual([
+      "222222222222",
+      "012345678901",
+    ]);
+    // As the plugin receives its configuration: structured values, not JSON text.
+    const structured = (key: string) => (key === "aws:forbiddenAccountIds" ? [210987654321] : undefined);
+    expect(readStackConfig(structured).forbiddenAccountIds).toEqual(["210987654321"]);
+  });
+
+  it("says what is wrong with each bad account id", () => {
+    const message = problemOf({ "aws:allowedAccountIds": [21098765432, "2109-8765-4321", 1.5, "222222222222"] });
+    expect(message).toContain(
+      "aws:allowedAccountIds[0] must be a 12-digit AWS account id; got 21098765432 (11 digits)",
+    );
+    expect(message).toContain(
+      'aws:allowedAccountIds[1] must be a 12-digit AWS account id; got "2109-8765-4321" (not only digits)',
+    );
+    expect(message).toContain("aws:allowedAccountIds[2] must be a 12-digit AWS account id; got 1.5");
+    expect(message).not.toContain("aws:allowedAccountIds[3]");
+    expect(problemOf({ "aws:forbiddenAccountIds": "222222222222" })).toContain(
+      "aws:forbiddenAccountIds must be a list of 12-digit AWS account ids; got 222222222222",
+    );
   });
 
   it("refuses settings @pulumi/aws refuses together", () => {

@@ -5,7 +5,7 @@ import {
 } from "@aws-sdk/client-glue";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { RefreshFailedError } from "../src/errors";
-import type { RefreshInputs } from "../src/inputs";
+import { UNKNOWN, type RefreshInputs } from "../src/inputs";
 import type { RefreshState } from "../src/state";
 import { ACCOUNT, RUN_ID, state, upstream as upstreamOf } from "./support/fixtures";
 import { accessDenied, glueMock, StubGlue, stsMock } from "./support/glue-stub";
@@ -544,9 +544,27 @@ describe("accounts and roles", () => {
           "aws:allowedAccountIds does not list it (allowed: 111111111111, 333333333333). No Glue call was made",
       );
     }
-    // A preview fails the same way, at diff.
+    // A preview fails the same way: at check for a resource not yet in the stack, at diff for one in it.
+    await expect(lifecycle.check({} as RefreshInputs, inputs)).rejects.toThrow(
+      "aws:allowedAccountIds does not list it",
+    );
     await expect(lifecycle.diff("id", state(), inputs)).rejects.toThrow("aws:allowedAccountIds does not list it");
     await expect(lifecycle.read("id", state())).rejects.toThrow("aws:allowedAccountIds does not list it");
+    expect(glueMock.calls()).toHaveLength(0);
+  });
+
+  it("checks the guards at check once per identity, and not while the target is unknown or no guard is set", async () => {
+    const glue = new StubGlue();
+    asRole();
+    const guarded = await glue.lifecycle({ "aws:region": "us-east-1", "aws:allowedAccountIds": `[${TARGET}]` });
+    await guarded.check({} as RefreshInputs, inputs);
+    await guarded.check({} as RefreshInputs, { ...inputs, tableName: "weekly_mv" });
+    expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
+    await guarded.check({} as RefreshInputs, { ...inputs, region: UNKNOWN, tableName: "other_mv" });
+    expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
+    const unguarded = await glue.lifecycle();
+    await unguarded.check({} as RefreshInputs, inputs);
+    expect(stsMock.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
     expect(glueMock.calls()).toHaveLength(0);
   });
 

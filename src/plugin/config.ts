@@ -4,7 +4,7 @@
  * provider's `aws:` stack config (aws-config.ts), under the plugin's own names. Pure.
  */
 import { readStackConfig, STACK_CONFIG_KEYS, StackConfigError } from "../aws-config";
-import type { InputFailure } from "../inputs";
+import { containsUnknown, UNKNOWN, type InputFailure } from "../inputs";
 
 /** The plugin's name: its package in schemas, its namespace in stack config. */
 export const PLUGIN_NAME = "glue-mv-refresh";
@@ -83,29 +83,64 @@ export function awsConfigGetter(values: Readonly<Record<string, unknown>>): (key
 /** `aws:region` and the other config keys the dynamic provider reads, but not an ARN's `arn:aws:iam`. */
 const CONFIG_KEY_NAMES = new RegExp(`\\baws:(${STACK_CONFIG_KEYS.map((k) => k.slice(4)).join("|")})\\b`, "g");
 
-/** Rewrites the dynamic provider's config names in a message or description into the plugin's. */
-export function inPluginTerms(text: string): string {
-  return text.replace(CONFIG_KEY_NAMES, `${PLUGIN_NAME}:$1`).replace(/\bstack config\b/g, "provider configuration");
+/** Whether a provider of this name is the engine's default one, configured by stack config (`default_0_1_0`). */
+const isDefaultProvider = (name: string | undefined): boolean => name === undefined || /^default(_|$)/.test(name);
+
+/**
+ * Rewrites the dynamic provider's config names in a message or description into the plugin's: for
+ * any provider (the schema's descriptions), its configuration `glue-mv-refresh:region`; for the
+ * default provider, the stack config `glue-mv-refresh:region` its user set; for a provider resource
+ * named `provider`, its own argument (`the region argument of provider "east"`).
+ */
+export function inPluginTerms(text: string, provider?: string): string {
+  const keys = text.replace(CONFIG_KEY_NAMES, `${PLUGIN_NAME}:$1`);
+  if (provider === undefined) return keys.replace(/\bstack config\b/g, "provider configuration");
+  if (isDefaultProvider(provider)) return keys;
+  const named = `provider "${provider}"`;
+  return text
+    .replace(/ \(pulumi config set aws:\w+[^)]*\)/g, "")
+    .replace(new RegExp(`the stack config ${CONFIG_KEY_NAMES.source}`, "g"), `the $1 argument of ${named}`)
+    .replace(/\bthe stack config\b/g, `the arguments of ${named}`)
+    .replace(CONFIG_KEY_NAMES, "$1");
+}
+
+/** The value at a problem's key (`aws:assumeRoles[0].roleArn`) in the plugin's configuration; UNKNOWN inside what is not known. */
+function valueAt(values: Readonly<Record<string, unknown>>, key: string): unknown {
+  let value: unknown = values;
+  for (const part of key.slice("aws:".length).match(/[^.[\]]+/g) ?? []) {
+    if (value === UNKNOWN) return UNKNOWN;
+    value = typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value;
 }
 
 /**
  * The problems with a configuration, each naming the key, the value (unless secret) and the rule:
- * a key the plugin does not know, then whatever the `aws:` rules refuse.
+ * a key the plugin does not know, then whatever the `aws:` rules refuse. A value not known yet (a
+ * preview, with an explicit provider's argument from another resource) is not judged, nor a rule
+ * that names it: the engine configures no provider until every value is known.
  */
-export function checkPluginConfig(values: Readonly<Record<string, unknown>>): InputFailure[] {
+export function checkPluginConfig(values: Readonly<Record<string, unknown>>, provider?: string): InputFailure[] {
   const failures: InputFailure[] = [];
   for (const key of Object.keys(values)) {
     if (ENGINE_KEYS.has(key) || (PLUGIN_CONFIG_KEYS as string[]).includes(key)) continue;
     failures.push({
       property: key,
-      reason: `${PLUGIN_NAME}:${key} is not a setting of the ${PLUGIN_NAME} provider (known: ${PLUGIN_CONFIG_KEYS.join(", ")})`,
+      reason: isDefaultProvider(provider)
+        ? `${PLUGIN_NAME}:${key} is not a setting of the ${PLUGIN_NAME} provider (known: ${PLUGIN_CONFIG_KEYS.join(", ")})`
+        : `${key} is not an argument of the ${PLUGIN_NAME} provider (known: ${PLUGIN_CONFIG_KEYS.join(", ")})`,
     });
   }
   try {
     readStackConfig(awsConfigGetter(values));
   } catch (error) {
     if (!(error instanceof StackConfigError)) throw error;
-    failures.push({ property: "", reason: inPluginTerms(error.message) });
+    const unknown = (key: string) => containsUnknown(valueAt(values, key));
+    const known = error.problems.filter(
+      (p) => !unknown(p.key) && ![...p.reason.matchAll(CONFIG_KEY_NAMES)].some(([key]) => unknown(key)),
+    );
+    if (known.length > 0)
+      failures.push({ property: "", reason: inPluginTerms(new StackConfigError(known).message, provider) });
   }
   return failures;
 }

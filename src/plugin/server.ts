@@ -42,24 +42,27 @@ function typeOf(request: { getType?: () => string }, urn: string): string {
   return qualified.slice(qualified.lastIndexOf("$") + 1);
 }
 
+/** How messages name the configuration: the default provider's stack config, or an explicit provider's arguments. */
+type Terms = (text: string) => string;
+
 /** A failure as the engine shows it, with the plugin's names for config keys. */
-function checkFailures(failures: readonly InputFailure[]): provproto.CheckFailure[] {
-  return failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(inPluginTerms(f.reason)));
+function checkFailures(failures: readonly InputFailure[], terms: Terms): provproto.CheckFailure[] {
+  return failures.map((f) => new provproto.CheckFailure().setProperty(f.property).setReason(terms(f.reason)));
 }
 
 /**
  * An error as the engine reads it. A refresh that failed after its run began carries the resource's
  * id and state: sent as ErrorResourceInitFailed, so the engine keeps the run in the stack.
  */
-function grpcError(error: unknown): Partial<grpc.StatusObject> {
+function grpcError(error: unknown, terms: Terms): Partial<grpc.StatusObject> {
   const e = error as { message?: string; id?: string; properties?: Values; reasons?: string[] };
-  const message = inPluginTerms(e.message ?? String(error));
+  const message = terms(e.message ?? String(error));
   const metadata = new grpc.Metadata();
   if (typeof e.id === "string") {
     const detail = new provproto.ErrorResourceInitFailed()
       .setId(e.id)
       .setProperties(structOf(e.properties ?? {}))
-      .setReasonsList((e.reasons ?? [message]).map(inPluginTerms));
+      .setReasonsList((e.reasons ?? [message]).map(terms));
     const packed = new anyproto.Any();
     packed.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
     const status = new statusproto.Status().setCode(grpc.status.UNKNOWN).setMessage(message);
@@ -73,20 +76,25 @@ function grpcError(error: unknown): Partial<grpc.StatusObject> {
  * A unary handler from an async function; a thrown error becomes the engine's error. Lines printed
  * during a resource's operation go to the engine under that resource's URN.
  */
-function unary<Req, Res>(work: (request: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+function serve<Req, Res>(work: (request: Req) => Promise<Res>, terms: Terms): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const { getUrn } = call.request as { getUrn?: () => string };
     operationUrn
       .run(getUrn?.call(call.request) ?? "", () => work(call.request))
       .then(
         (response) => callback(null, response),
-        (error: unknown) => callback(grpcError(error) as grpc.ServiceError, null),
+        (error: unknown) => callback(grpcError(error, terms) as grpc.ServiceError, null),
       );
   };
 }
 
 /** The service's handlers. Configuration reaches every lifecycle before any resource operation. */
 export function providerService(service: PluginService): grpc.UntypedServiceImplementation {
+  // Each provider resource runs in a plugin process of its own: its name, once configured, says
+  // whether messages name stack config (the default provider) or the provider's own arguments.
+  let provider: string | undefined;
+  const terms: Terms = (text) => inPluginTerms(text, provider);
+  const unary = <Req, Res>(work: (request: Req) => Promise<Res>) => serve(work, terms);
   const resourceFor = (request: { getType?: () => string }, urn: string): PluginResource => {
     const type = typeOf(request, urn);
     const resource = service.resources[type];
@@ -112,9 +120,10 @@ export function providerService(service: PluginService): grpc.UntypedServiceImpl
 
     checkConfig: unary(async (req: provproto.CheckRequest) => {
       const news = valuesOf(req.getNews());
+      const name = req.getName() || nameOfUrn(req.getUrn());
       return new provproto.CheckResponse()
         .setInputs(structOf(news))
-        .setFailuresList(checkFailures(checkPluginConfig(news)));
+        .setFailuresList(checkFailures(checkPluginConfig(news, name), (text) => inPluginTerms(text, name)));
     }),
     diffConfig: unary(async (req: provproto.DiffRequest) => {
       // Configuration says where and as whom to call AWS; a change of it starts no refresh.
@@ -125,6 +134,10 @@ export function providerService(service: PluginService): grpc.UntypedServiceImpl
       );
     }),
     configure: unary(async (req: provproto.ConfigureRequest) => {
+      // Engines before the request carried the provider's name and URN send empty strings.
+      const urn: string = req.getUrn() ?? "";
+      const name: string = req.getName() ?? "";
+      if (name !== "" || urn !== "") provider = name !== "" ? name : nameOfUrn(urn);
       const values: Values = req.hasArgs() ? valuesOf(req.getArgs()) : {};
       if (!req.hasArgs()) {
         // Older engines send only variables, `glue-mv-refresh:config:region` → JSON or plain text.
@@ -141,13 +154,13 @@ export function providerService(service: PluginService): grpc.UntypedServiceImpl
     }),
 
     check: unary(async (req: provproto.CheckRequest) => {
-      const urn = req.getUrn();
+      const urn: string = req.getUrn() ?? "";
       const resource = resourceFor(req, urn);
       const prepared = resource.prepare(valuesOf(req.getNews()), req.getName() || nameOfUrn(urn));
       const checked = await lifecycleOf(req, urn).check(valuesOf(req.getOlds()), prepared.inputs);
       return new provproto.CheckResponse()
         .setInputs(structOf(checked.inputs ?? prepared.inputs))
-        .setFailuresList(checkFailures([...prepared.failures, ...(checked.failures ?? [])]));
+        .setFailuresList(checkFailures([...prepared.failures, ...(checked.failures ?? [])], terms));
     }),
     diff: unary(async (req: provproto.DiffRequest) => {
       const result = await lifecycleOf(req, req.getUrn()).diff(

@@ -125,7 +125,7 @@ it("refuses configuration by the plugin's names, with the value and the rule", a
     expect.stringMatching(
       /^glue-mv-refresh:proflie is not a setting of the glue-mv-refresh provider \(known: region, profile,/,
     ),
-    expect.stringMatching(/provider configuration cannot be used: glue-mv-refresh:region .*got "US East"/),
+    expect.stringMatching(/stack config cannot be used: glue-mv-refresh:region .*got "US East"/),
   ]);
 });
 

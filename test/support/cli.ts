@@ -51,8 +51,9 @@ interface EventMetadata {
   readonly new?: { readonly outputs?: Props };
 }
 export interface EngineEvent {
-  readonly resourcePreEvent?: { readonly metadata: EventMetadata };
-  readonly resOutputsEvent?: { readonly metadata: EventMetadata };
+  /** `planning` marks the events of the preview a plain `pulumi up` runs first. */
+  readonly resourcePreEvent?: { readonly metadata: EventMetadata; readonly planning?: boolean };
+  readonly resOutputsEvent?: { readonly metadata: EventMetadata; readonly planning?: boolean };
   readonly resOpFailedEvent?: { readonly metadata: EventMetadata };
   readonly diagnosticEvent?: { readonly urn?: string; readonly message: string; readonly severity: string };
   readonly summaryEvent?: { readonly resourceChanges?: Record<string, number> };
@@ -72,7 +73,10 @@ const OPS: Record<string, StepOp | undefined> = {
 const isProgramResource = (type: string) => type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
-/** The program's steps from a stream of engine events. */
+/**
+ * The program's steps from a stream of engine events: those applied, not those a preview planned
+ * (a plain `pulumi up` previews first; its planned steps are `previewStepsOf`'s).
+ */
 export function stepsOf(events: readonly EngineEvent[]): CliStep[] {
   const errors = new Map<string, string[]>();
   for (const event of events) {
@@ -87,7 +91,7 @@ export function stepsOf(events: readonly EngineEvent[]): CliStep[] {
   const steps: CliStep[] = [];
   for (const event of events) {
     const ended = event.resOutputsEvent ?? event.resOpFailedEvent;
-    if (!ended) continue;
+    if (!ended || event.resOutputsEvent?.planning) continue;
     const { op, urn, type } = ended.metadata;
     const refresh = refreshing.has(urn);
     const mapped = refresh ? "refresh" : OPS[op];
@@ -104,6 +108,16 @@ export function stepsOf(events: readonly EngineEvent[]): CliStep[] {
     });
   }
   return steps;
+}
+
+/** The steps the preview of a plain `pulumi up` planned, by resource name: its operation. */
+export function previewStepsOf(events: readonly EngineEvent[]): Record<string, string> {
+  return Object.fromEntries(
+    events.flatMap((e) => {
+      const planned = e.resourcePreEvent?.planning ? e.resourcePreEvent.metadata : undefined;
+      return planned && isProgramResource(planned.type) ? [[nameOf(planned.urn), planned.op]] : [];
+    }),
+  );
 }
 
 function parseEvents(stdout: string): EngineEvent[] {
@@ -217,8 +231,9 @@ export class CliStack {
     if (set.code !== 0) throw new Error(`pulumi config set-all failed: ${set.stderr}`);
   }
 
+  /** `pulumi up` as users run it: its preview first, then the deployment. */
   up(...flags: string[]): Promise<CliRun> {
-    return this.run(["up", "--yes", "--skip-preview", "--non-interactive", "--json", ...flags]);
+    return this.run(["up", "--yes", "--non-interactive", "--json", ...flags]);
   }
 
   refresh(...flags: string[]): Promise<CliRun> {
