@@ -16,6 +16,7 @@ import type { InputFailure } from "../inputs";
 import { awsConfigGetter, checkPluginConfig, inPluginTerms, PLUGIN_NAME } from "./config";
 import { operationUrn } from "./engine-log";
 import { nameOfUrn, type PluginResource } from "./resources";
+import { changedKeys } from "./changed-keys";
 import { forWire, unwrapSecrets } from "./wire";
 
 type Values = Record<string, unknown>;
@@ -163,16 +164,18 @@ export function providerService(service: PluginService): grpc.UntypedServiceImpl
         .setFailuresList(checkFailures([...prepared.failures, ...(checked.failures ?? [])], terms));
     }),
     diff: unary(async (req: provproto.DiffRequest) => {
-      const result = await lifecycleOf(req, req.getUrn()).diff(
-        req.getId(),
-        valuesOf(req.getOlds()),
-        valuesOf(req.getNews()),
-      );
+      const [olds, news] = [valuesOf(req.getOlds()), valuesOf(req.getNews())];
+      const result = await lifecycleOf(req, req.getUrn()).diff(req.getId(), olds, news);
       const { DiffChanges } = provproto.DiffResponse;
-      return new provproto.DiffResponse()
-        .setChanges(result.changes ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
-        .setReplacesList(result.replaces ?? [])
-        .setDeletebeforereplace(result.deleteBeforeReplace ?? false);
+      const oldInputs = req.hasOldInputs() ? valuesOf(req.getOldInputs()) : undefined;
+      return (
+        new provproto.DiffResponse()
+          .setChanges(result.changes ? DiffChanges.DIFF_SOME : DiffChanges.DIFF_NONE)
+          // What preview names as the change's cause; a retry of a failed run changes no input.
+          .setDiffsList(result.changes ? changedKeys(oldInputs, olds, news) : [])
+          .setReplacesList(result.replaces ?? [])
+          .setDeletebeforereplace(result.deleteBeforeReplace ?? false)
+      );
     }),
     create: unary(async (req: provproto.CreateRequest) => {
       const resource = resourceFor(req, req.getUrn());

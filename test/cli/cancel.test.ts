@@ -63,7 +63,7 @@ function tree(pid: number): number[] {
 
 /** Starts `pulumi up` for the trigger change and waits until its refresh run has started. */
 async function upUntilStarted(): Promise<Running> {
-  const running = stack.start(["up", "--yes", "--skip-preview", "--non-interactive", "--json"]);
+  const running = stack.start(["up", "--yes", "--non-interactive", "--json"]);
   await untilRuns(2);
   return running;
 }

@@ -11,7 +11,7 @@ import { appendFileSync } from "fs";
 import * as path from "path";
 import type { EmulatedRun, GlueEmulator } from "../../src/emulator";
 import { ensureJavaSdk, ROOT } from "../../tools/pulumi-cli";
-import { CliStack, type CliRun } from "../support/cli";
+import { CliStack, type CliRun, type PreviewPlan } from "../support/cli";
 import { emulatorFor } from "../support/e2e";
 
 // A first run on a clean machine builds the Go program's dependencies and has Maven fetch
@@ -50,6 +50,22 @@ const outcome = (run: CliRun) => ({
   output: run.code === 0 || run.events.length > 0 ? "" : run.stdout.slice(-2000),
 });
 const ok = { code: 0, stderr: "", errors: [], output: "" };
+
+/** Sets one config value as the docs write it: `pulumi config set --path KEY VALUE` (a number stays one). */
+async function setPath(stack: CliStack, key: string, value: string): Promise<void> {
+  const set = await stack.run(["config", "set", "--path", key, value]);
+  if (set.code !== 0) throw new Error(`pulumi config set --path failed: ${set.stderr}`);
+}
+/** The Glue operations the emulator was asked for. */
+const glueCalls = (emulator: GlueEmulator) =>
+  emulator.requests.flatMap((r) => (r.operation.includes("MaterializedView") ? [r.operation] : []));
+/** A preview's planned operation for each of the program's resources, by name. */
+const plannedOps = (plan: PreviewPlan | undefined) =>
+  Object.fromEntries(
+    (plan?.steps ?? [])
+      .filter((step) => step.urn.includes("::glue-mv-refresh:"))
+      .map((step) => [step.urn.slice(step.urn.lastIndexOf("::") + 2), step.op]),
+  );
 const ops = (run: CliRun) => Object.fromEntries(run.steps.map((s) => [s.name, s.op]));
 const ended = (run: EmulatedRun) => run.endTime ?? Infinity;
 
@@ -83,6 +99,27 @@ describe.each(["python", "go", "yaml", "java"])("a %s program", (language) => {
     await emulator?.close();
   });
 
+  it("fails a first preview whose account guard, set with `config set --path`, excludes the caller", async () => {
+    await setPath(stack, "glue-mv-refresh:allowedAccountIds[0]", "999999999999");
+    const { run } = await stack.preview();
+    expect(run.code).not.toBe(0);
+    const printed = run.stdout + run.stderr;
+    expect(printed).toContain(`refusing to call AWS Glue as account ${emulator.accountId}`);
+    expect(printed).toContain(
+      "the stack config glue-mv-refresh:allowedAccountIds does not list it (allowed: 999999999999). No Glue call was made",
+    );
+    expect(glueCalls(emulator)).toEqual([]);
+  });
+
+  it("previews a new stack with a chain and a group: every view to create, nothing started", async () => {
+    // The same command, with the caller's account: every later case runs under this guard.
+    await setPath(stack, "glue-mv-refresh:allowedAccountIds[0]", emulator.accountId);
+    const { run, plan } = await stack.preview();
+    expect(outcome(run)).toEqual(ok);
+    expect(plannedOps(plan)).toEqual({ daily: "create", weekly: "create", regional: "create" });
+    expect(glueCalls(emulator)).toEqual([]);
+  });
+
   it("creates each refresh with one run, the chain in order, and exports the run ids", async () => {
     const up = await stack.up();
     expect(outcome(up)).toEqual(ok);
@@ -109,9 +146,21 @@ describe.each(["python", "go", "yaml", "java"])("a %s program", (language) => {
     expect(emulator.runs()).toHaveLength(4);
   });
 
+  it("previews a change to the upstream as an update of both views of the chain, starting nothing", async () => {
+    await stack.configure({ schemaVersion: "2" });
+    emulator.resetRequests();
+    const { run, plan } = await stack.preview();
+    expect(outcome(run)).toEqual(ok);
+    // The group, which nothing changed, is no step of the plan.
+    expect(plannedOps(plan)).toEqual({ daily: "update", weekly: "update" });
+    const weekly = plan?.steps.find((step) => step.urn.endsWith("::weekly"));
+    expect(weekly?.diffReasons).toEqual(["triggers"]);
+    expect(glueCalls(emulator).filter((operation) => operation !== "ListMaterializedViewRefreshTaskRuns")).toEqual([]);
+    expect(emulator.runs()).toHaveLength(4);
+  });
+
   it("fails up when the refresh a trigger change started fails, keeping that run in the state", async () => {
     emulator.failNextRuns(DAILY, 1, "Spark ran out of memory");
-    await stack.configure({ schemaVersion: "2" });
     const up = await stack.up();
     const failed = emulator.runs(DAILY)[1];
     expect(up.code).not.toBe(0);
@@ -176,18 +225,30 @@ describe("explicit providers", () => {
     await emulator?.close();
   });
 
-  it("take region, endpoints and account guards as inputs, with no stack config", async () => {
-    const up = await stack.up();
-    expect(up.code).not.toBe(0);
-    const [daily] = emulator.runs(DAILY);
-    expect(up.steps.find((s) => s.name === "daily")).toMatchObject({ op: "create", ok: true });
-    expect((await stack.resource("daily"))?.outputs).toMatchObject({ runId: daily.runId, region: "us-east-1" });
-    // The other provider's guard refuses the account its credentials reach, before any Glue call.
-    expect(up.steps.find((s) => s.name === "weekly")).toMatchObject({ op: "create", ok: false });
-    expect(up.steps.find((s) => s.name === "weekly")?.error).toContain(
-      "the provider configuration glue-mv-refresh:allowedAccountIds does not list it (allowed: 999999999999)",
+  it("refuse, in a first preview, the account a provider's guard excludes, naming its own argument", async () => {
+    const run = await stack.run(["preview", "--non-interactive"]);
+    expect(run.code).not.toBe(0);
+    const printed = run.stdout + run.stderr;
+    expect(printed).toContain(`refusing to call AWS Glue as account ${emulator.accountId}`);
+    expect(printed).toContain(
+      'the allowedAccountIds argument of provider "otherAccount" does not list it (allowed: 999999999999)',
     );
-    expect(emulator.runs(WEEKLY)).toEqual([]);
+    expect(printed).not.toContain("stack config");
+    expect(emulator.runs()).toEqual([]);
+  });
+
+  it("take region, endpoints and account guards as inputs, with no stack config", async () => {
+    // The other provider's guard now lists the account its credentials reach.
+    await stack.configure({ otherAllowedAccount: emulator.accountId });
+    const up = await stack.up();
+    expect(outcome(up)).toEqual(ok);
+    const [daily] = emulator.runs(DAILY);
+    expect(up.steps.map((s) => [s.name, s.op, s.ok]).sort()).toEqual([
+      ["daily", "create", true],
+      ["weekly", "create", true],
+    ]);
+    expect((await stack.resource("daily"))?.outputs).toMatchObject({ runId: daily.runId, region: "us-east-1" });
+    expect(emulator.runs(WEEKLY)).toHaveLength(1);
   });
 });
 
@@ -209,7 +270,7 @@ describe("a YAML program's job cancelled with Ctrl-C while a refresh runs", () =
 
   it("lets the plugin finish and record the run; the next up refreshes only what the cancelled one left", async () => {
     await stack.configure({ schemaVersion: "2" });
-    const running = stack.start(["up", "--yes", "--skip-preview", "--non-interactive", "--json"]);
+    const running = stack.start(["up", "--yes", "--non-interactive", "--json"]);
     const deadline = Date.now() + 60_000;
     while (emulator.runs(DAILY).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const [, started] = emulator.runs(DAILY);

@@ -49,6 +49,26 @@ async function upBoth(extra: Record<string, string> = {}): Promise<{ cli: CliRun
 const statuses = (emulator: GlueEmulator) => emulator.runs(VIEW).map((r) => r.status);
 
 describe("examples/quickstart under the real CLI", () => {
+  it("fails a first preview whose aws:allowedAccountIds, set with `config set --path`, excludes the account", async () => {
+    await cli.configure(configFor(cliEmulator));
+    const set = await cli.run(["config", "set", "--path", "aws:allowedAccountIds[0]", "999999999999"]);
+    expect(set.code).toBe(0);
+    const refusal = "the stack config aws:allowedAccountIds does not list it (allowed: 999999999999)";
+    const { run } = await cli.preview();
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toContain(`refusing to call AWS Glue as account ${cliEmulator.accountId}`);
+    expect(run.stdout + run.stderr).toContain(refusal);
+    // The harness's preview refuses alike, with the value as the CLI stores it: a number.
+    const previewed = await harness.preview({
+      config: configFor(harnessEmulator, { "aws:allowedAccountIds": "[999999999999]" }),
+    });
+    expect(previewed.ok).toBe(false);
+    expect(previewed.steps.map((s) => s.error).join("\n")).toContain(refusal);
+    expect(cliEmulator.runs(VIEW)).toEqual([]);
+    expect(harnessEmulator.runs(VIEW)).toEqual([]);
+    expect((await cli.run(["config", "rm", "aws:allowedAccountIds"])).code).toBe(0);
+  });
+
   it("creates with exactly one run and exports its id", async () => {
     const first = await upBoth();
     expect(first.cli.code).toBe(0);

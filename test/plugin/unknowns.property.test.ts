@@ -5,7 +5,8 @@
  * service is called as the engine calls it (check, then diff against the recorded state), without a
  * network: the inputs name their catalog and region, so nothing needs AWS.
  *
- * Check passes what is unknown and judges the rest; diff plans a change and never fails.
+ * Check passes what is unknown and judges the rest; diff plans a change, names the input it comes
+ * from, and never fails.
  */
 import type * as grpc from "@grpc/grpc-js";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
@@ -60,7 +61,8 @@ async function diff(type: string, olds: Values, news: Values) {
     .setId("id")
     .setOlds(struct(olds))
     .setNews(struct(news));
-  return (await call<provproto.DiffResponse>("diff", request)).getChanges();
+  const response = await call<provproto.DiffResponse>("diff", request);
+  return { changes: response.getChanges(), diffs: response.getDiffsList() };
 }
 
 /** Every position in a value: each field, element and map value, at any depth. */
@@ -181,7 +183,11 @@ it("checks a refresh with an unknown anywhere, and plans its change", async () =
       const news = unknownAt(known, path) as Values;
       const checked = await check(REFRESH_TYPE, news);
       expect(checked.failures).toEqual([]);
-      expect(await diff(REFRESH_TYPE, olds, checked.inputs)).toBe(DIFF_SOME);
+      // Preview names the input the change depends on.
+      expect(await diff(REFRESH_TYPE, olds, checked.inputs)).toEqual({
+        changes: DIFF_SOME,
+        diffs: expect.arrayContaining([String(path[0])]),
+      });
     }),
     { numRuns: NUM_RUNS },
   );
@@ -203,7 +209,7 @@ it("checks a group with an unknown anywhere, and plans its change", async () => 
         path.length === 1 &&
         !["views", "maxConcurrent"].includes(String(property)) &&
         Object.values(views).every((member) => String(property) in member);
-      expect(await diff(GROUP_TYPE, olds, checked.inputs)).toBe(shadowed ? DIFF_NONE : DIFF_SOME);
+      expect((await diff(GROUP_TYPE, olds, checked.inputs)).changes).toBe(shadowed ? DIFF_NONE : DIFF_SOME);
     }),
     { numRuns: NUM_RUNS },
   );

@@ -73,10 +73,7 @@ const OPS: Record<string, StepOp | undefined> = {
 const isProgramResource = (type: string) => type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
-/**
- * The program's steps from a stream of engine events: those applied, not those a preview planned
- * (a plain `pulumi up` previews first; its planned steps are `previewStepsOf`'s).
- */
+/** The program's steps from a stream of engine events: those applied, not those a preview planned. */
 export function stepsOf(events: readonly EngineEvent[]): CliStep[] {
   const errors = new Map<string, string[]>();
   for (const event of events) {
@@ -108,16 +105,6 @@ export function stepsOf(events: readonly EngineEvent[]): CliStep[] {
     });
   }
   return steps;
-}
-
-/** The steps the preview of a plain `pulumi up` planned, by resource name: its operation. */
-export function previewStepsOf(events: readonly EngineEvent[]): Record<string, string> {
-  return Object.fromEntries(
-    events.flatMap((e) => {
-      const planned = e.resourcePreEvent?.planning ? e.resourcePreEvent.metadata : undefined;
-      return planned && isProgramResource(planned.type) ? [[nameOf(planned.urn), planned.op]] : [];
-    }),
-  );
 }
 
 function parseEvents(stdout: string): EngineEvent[] {
