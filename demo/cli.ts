@@ -43,7 +43,8 @@ export async function runWithCli({ emulator, view, hostEnv, root }: CliDemo): Pr
     });
   const config = (schemaVersion: number) =>
     pulumi(undefined, ["config", "set-all", "--plaintext", `schemaVersion=${schemaVersion}`]);
-  const up = ["up", "--yes", "--skip-preview", "--non-interactive"];
+  // As users run it: the preview first, then the deployment.
+  const up = ["up", "--yes", "--non-interactive"];
   console.log(`pulumi ${toolchain.version} (${toolchain.source === "built" ? "the project's build" : "on PATH"})`);
   let failed = 0;
   const expect = (ok: boolean, code: number) => {
