@@ -10,6 +10,7 @@ import { defaultParallel, Engine, ProviderHost, runProgram, type DeploymentRepor
 import { installPacked } from "../harness/packaging";
 import { startEmulator, type EmulatedView, type GlueEmulator } from "pulumi-glue-mv-refresh/emulator";
 import { realCli } from "./cli";
+import { lostStart } from "./lost-start";
 import { pluginFirstCreateMs } from "./plugin-start";
 import type { Row } from "./row";
 
@@ -532,6 +533,15 @@ async function main(): Promise<void> {
       ["6. polling budget", () => pollingBudget(program)],
       ["7. many views", () => manyViews(program)],
       ["8. real CLI", () => realCli({ program, credentials: CREDENTIALS, hostEnv })],
+      [
+        "9. lost Start answer",
+        () =>
+          lostStart({
+            credentials: CREDENTIALS,
+            deployOne: (emulator, scale) =>
+              deploy(program, "ours", 1, emulator, { waitForCompletion: "true", timeoutMinutes: "60" }, scale),
+          }),
+      ],
     ];
     // BENCH_ONLY=3,4 runs only those sections, while working on them.
     const only = process.env.BENCH_ONLY?.split(",");

@@ -16,6 +16,7 @@ import { isThrottlingError } from "@smithy/core/retry";
 import { createHash } from "crypto";
 import { credentialSource, type CredentialSettings, type CredentialSource } from "./credentials";
 import { describeAwsError, type CallContext } from "./errors";
+import { addUncertainAttempt, settles, type UncertainStart } from "./lost-start";
 import { AdaptivePacer } from "./pacing";
 import { mayHaveTakenEffect, retrying, type RetryContext } from "./retry";
 import { isActive, newest, type RefreshRun } from "./run";
@@ -191,7 +192,12 @@ export type StartResult =
    */
   | { readonly alreadyRunning: true; readonly uncertainSince?: number }
   /** A run our own earlier attempt started although its answer was lost. */
-  | { readonly recovered: RefreshRun };
+  | { readonly recovered: RefreshRun }
+  /**
+   * An earlier attempt's outcome is unknown and Glue does not list its run, but the listing may
+   * still lag behind it (lost-start.ts): list again before starting, passing this back.
+   */
+  | { readonly unsettled: UncertainStart };
 
 /**
  * How long before an unanswered Start was sent, on the service's clock, a run may have started and
@@ -231,22 +237,27 @@ export const VISIBILITY_WINDOW_MS = 5 * 60_000;
 
 /**
  * Starts a run, retrying until the deadline. When an attempt's outcome is unknown (dropped
- * connection, timeout, 5xx), the next attempt first looks for a run started since that attempt
- * was sent and takes it as ours, so that a lost answer never starts a second refresh.
+ * connection, timeout, 5xx), no attempt follows until a listing sent once Glue's reads have caught
+ * up with it (lost-start.ts) shows no run started since it was sent: a run that it shows is taken as
+ * ours, so that a lost answer never starts a second refresh. `prior` is the uncertainty an earlier
+ * call answered `unsettled` with.
  */
 export async function startRun(
   target: AwsTarget,
   view: ViewRef,
   fullRefresh: boolean,
   context: RetryContext,
+  prior?: UncertainStart,
 ): Promise<StartResult> {
-  let uncertainSince: number | undefined;
+  let uncertain = prior;
   return retrying(async (): Promise<StartResult> => {
-    if (uncertainSince !== undefined) {
+    if (uncertain !== undefined) {
+      const listedAt = context.clock.now();
       // Listed first: the answer also brings the SDK's measure of the service's clock up to date.
       const runs = await listRunsOnce(target, view, context.clock);
-      const mine = newestStartedSince(runs, serviceTimeSince(target, context.clock, uncertainSince));
+      const mine = newestStartedSince(runs, serviceTimeSince(target, context.clock, uncertain.sentAt));
       if (mine) return { recovered: mine };
+      if (!settles(uncertain, listedAt)) return { unsettled: uncertain };
     }
     const sentAt = context.clock.now();
     try {
@@ -266,8 +277,10 @@ export async function startRun(
       return { runId: out.MaterializedViewRefreshTaskRunId };
     } catch (error) {
       if (errorName(error) === "MaterializedViewRefreshTaskRunningException")
-        return uncertainSince === undefined ? { alreadyRunning: true } : { alreadyRunning: true, uncertainSince };
-      if (mayHaveTakenEffect(error)) uncertainSince ??= sentAt;
+        return uncertain === undefined
+          ? { alreadyRunning: true }
+          : { alreadyRunning: true, uncertainSince: uncertain.sentAt };
+      if (mayHaveTakenEffect(error)) uncertain = addUncertainAttempt(uncertain, sentAt, context.clock.now());
       throw describeAwsError(
         "StartMaterializedViewRefreshTaskRun",
         describeView(view),

@@ -4,6 +4,7 @@
  */
 import { findActiveRun, serviceClockOffset, startRun, stopRun, viewOf, type AwsTarget } from "./glue";
 import { awaitListed, settle } from "./following";
+import { READ_LAG_MS, relistDelay, type UncertainStart } from "./lost-start";
 import { subject } from "./progress";
 import { interrupted, say, type RefreshContext } from "./refresh-context";
 import type { RetryContext } from "./retry";
@@ -38,9 +39,32 @@ export async function startOwnRun(
   budget: RetryContext,
 ): Promise<RefreshRun> {
   const { clock, schedule } = ctx;
+  let unsettled: UncertainStart | undefined;
   for (;;) {
     if (budget.signal?.aborted) throw interrupted(ctx, s);
-    const started = await startRun(target, viewOf(s), s.fullRefresh, budget);
+    const started = await startRun(target, viewOf(s), s.fullRefresh, budget, unsettled);
+    if ("unsettled" in started) {
+      if (!unsettled) {
+        say(
+          ctx,
+          s,
+          `the answer to a Start request was lost; waiting up to ${READ_LAG_MS / 1000}s for Glue to list the ` +
+            "refresh run it may have started, before starting one",
+        );
+      }
+      unsettled = started.unsettled;
+      const delay = relistDelay(unsettled, clock.now());
+      if (clock.now() + delay > budget.deadline) {
+        throw new Error(
+          `${subject(ctx.kind, s)}: gave up after ${s.timeoutMinutes} minutes (timeoutMinutes) waiting for Glue to ` +
+            "list the refresh run that an unanswered Start request may have started; no second refresh was started. " +
+            "Raise timeoutMinutes",
+        );
+      }
+      await clock.sleep(delay, budget.signal);
+      continue;
+    }
+    unsettled = undefined;
     if ("runId" in started) {
       say(ctx, s, `started ${s.fullRefresh ? "full " : ""}refresh run ${started.runId}`);
       // On the service's clock, as Glue's StartTime is: the wait and the state take it for one.

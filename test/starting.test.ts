@@ -34,7 +34,7 @@ describe("startOwnRun", () => {
     const run = await startOwnRun(ctx, settings(), target, glue.budget(ctx));
     expect(glue.runs).toHaveLength(1);
     expect(run.runId).toBe(glue.runs[0].id);
-    expect(glue.lines[0]).toContain("waiting for Glue to list it");
+    expect(glue.lines[0]).toContain("the answer to a Start request was lost; waiting up to 10s for Glue to list");
   });
 
   it("gives up at the budget's end when the run in progress never ends, starting none", async () => {

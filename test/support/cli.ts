@@ -296,3 +296,19 @@ export interface ExportedState {
   readonly resources?: readonly ExportedResource[];
   readonly pending_operations?: readonly { readonly resource: ExportedResource; readonly type: string }[];
 }
+
+/** The provider plugin's configuration for a stack: the emulator for Glue and STS. */
+export async function configurePlugin(stack: CliStack, emulator: GlueEmulator): Promise<void> {
+  const set = await stack.run([
+    "config",
+    "set-all",
+    "--path",
+    "--plaintext",
+    "glue-mv-refresh:region=us-east-1",
+    "--plaintext",
+    `glue-mv-refresh:endpoints[0].glue=${emulator.endpoint}`,
+    "--plaintext",
+    `glue-mv-refresh:endpoints[0].sts=${emulator.endpoint}`,
+  ]);
+  if (set.code !== 0) throw new Error(`pulumi config set-all failed: ${set.stderr}`);
+}

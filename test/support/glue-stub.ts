@@ -91,6 +91,8 @@ export interface StubGlueOptions {
   readLagMs?: number;
   /** How far Glue's clock stands from the provider's: the start and end times it reports are shifted by it. */
   serviceSkewMs?: number;
+  /** The provider's random numbers (its backoff's jitter). @default always 1, the longest pause */
+  random?: () => number;
 }
 
 /** An in-memory view with runs on a fake clock, answering the four operations and STS. */
@@ -103,6 +105,7 @@ export class StubGlue {
   private readonly stopDelayMs: number;
   readLagMs: number;
   readonly serviceSkewMs: number;
+  private readonly random: () => number;
   private nextId = 1;
   private readonly queued: Record<Operation, QueuedFailure[]> = { Start: [], Get: [], List: [], Stop: [] };
 
@@ -132,6 +135,7 @@ export class StubGlue {
     this.stopDelayMs = options.stopDelayMs ?? 20_000;
     this.readLagMs = options.readLagMs ?? 0;
     this.serviceSkewMs = options.serviceSkewMs ?? 0;
+    this.random = options.random ?? (() => 1);
     glueMock.reset();
     stsMock.reset();
     stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, $metadata: {} });
@@ -230,7 +234,7 @@ export class StubGlue {
     const ctx = createRefreshContext({
       clock: this.clock,
       print: (l) => this.lines.push(l),
-      random: () => 1,
+      random: this.random,
       interrupts: () => this.interrupt.signal,
       ...(kind !== undefined ? { kind } : {}),
     });
@@ -259,7 +263,7 @@ export class StubGlue {
     const lifecycle = createLifecycle({
       clock: this.clock,
       print: (l) => this.lines.push(l),
-      random: () => 1,
+      random: this.random,
       interrupts: () => this.interrupt.signal,
     });
     await lifecycle.configure({
