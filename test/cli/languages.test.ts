@@ -11,7 +11,7 @@ import { appendFileSync } from "fs";
 import * as path from "path";
 import type { EmulatedRun, GlueEmulator } from "../../src/emulator";
 import { ensureJavaSdk, ROOT } from "../../tools/pulumi-cli";
-import { CliStack, type CliRun, type PreviewPlan } from "../support/cli";
+import { CliStack, configurePlugin, type CliRun, type PreviewPlan } from "../support/cli";
 import { emulatorFor } from "../support/e2e";
 
 // A first run on a clean machine builds the Go program's dependencies and has Maven fetch
@@ -24,22 +24,6 @@ const EAST = { databaseName: "sales", tableName: "east_totals_mv" };
 const WEST = { databaseName: "sales", tableName: "west_totals_mv" };
 const REFRESH = "glue-mv-refresh:index:MaterializedViewRefresh";
 const GROUP = "glue-mv-refresh:index:MaterializedViewRefreshGroup";
-
-/** The plugin's provider configuration: the emulator for Glue and STS, in the stack's config. */
-async function configurePlugin(stack: CliStack, emulator: GlueEmulator): Promise<void> {
-  const set = await stack.run([
-    "config",
-    "set-all",
-    "--path",
-    "--plaintext",
-    "glue-mv-refresh:region=us-east-1",
-    "--plaintext",
-    `glue-mv-refresh:endpoints[0].glue=${emulator.endpoint}`,
-    "--plaintext",
-    `glue-mv-refresh:endpoints[0].sts=${emulator.endpoint}`,
-  ]);
-  if (set.code !== 0) throw new Error(`pulumi config set-all failed: ${set.stderr}`);
-}
 
 /** How a command ended, with the engine's error messages, so that a failure says why. */
 const outcome = (run: CliRun) => ({
