@@ -6,7 +6,7 @@
  */
 import type { ProviderHost } from "./host";
 import type { Answer, ProgramEnd, Registration } from "./program";
-import { Slots } from "../src/slots";
+import { Slots } from "../src/deploy/slots";
 import { applyStep, planStep, StepFailed, type Plan, type ResourceState, type StepOp } from "./steps";
 
 type Props = Record<string, unknown>;

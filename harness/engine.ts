@@ -23,7 +23,7 @@ import * as path from "path";
 import { ProviderHost, type HostLine } from "./host";
 import { Deployment, ended, type Step } from "./deployment";
 import { startProgram, type ProgramEnd } from "./program";
-import { Slots } from "../src/slots";
+import { Slots } from "../src/deploy/slots";
 import { isDynamic, type ResourceState } from "./steps";
 
 type Props = Record<string, unknown>;

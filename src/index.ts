@@ -1,14 +1,14 @@
-export { MaterializedViewRefresh, type MaterializedViewRefreshArgs, type RefreshSource } from "./resource";
-export { SOURCE_TRIGGER_PREFIX } from "./sources";
+export { MaterializedViewRefresh, type MaterializedViewRefreshArgs, type RefreshSource } from "./declare/resource";
+export { SOURCE_TRIGGER_PREFIX } from "./declare/sources";
 export {
   MaterializedViewRefreshGroup,
   type MaterializedViewRefreshGroupArgs,
   type MaterializedViewRefreshGroupMember,
   type MaterializedViewRefreshGroupRun,
-} from "./group";
-export { IF_RUNNING_POLICIES, type AssumeRoleArgs, type IfRunningPolicy } from "./inputs";
-export type { RunStatus } from "./run";
-export { DEFINITION_TRIGGER, type GlueTableLike, type TableStorage, type TableViewDefinition } from "./view";
+} from "./declare/group";
+export { IF_RUNNING_POLICIES, type AssumeRoleArgs, type IfRunningPolicy } from "./model/inputs";
+export type { RunStatus } from "./model/run";
+export { DEFINITION_TRIGGER, type GlueTableLike, type TableStorage, type TableViewDefinition } from "./declare/view";
 export {
   refreshPolicy,
   refreshTrustPolicy,
@@ -20,4 +20,4 @@ export {
   type RefreshTrustStatement,
   type TrustedPrincipals,
   type ExternalIdCondition,
-} from "./policy";
+} from "./declare/policy";

@@ -7,10 +7,10 @@
  * Pulumi's serializer records it as `require("pulumi-glue-mv-refresh/provider")`, a few hundred
  * bytes; elsewhere (this repository's own example) it serializes the small methods below.
  */
-import { deployTimeProvider, loadDeployTime } from "./deploy-time";
-import type { RefreshInputs } from "./inputs";
-import type { RefreshState } from "./state";
+import { deployTimeProvider, loadDeployTime } from "./deploy/deploy-time";
+import type { RefreshInputs } from "./model/inputs";
+import type { RefreshState } from "./model/state";
 
 export = deployTimeProvider<RefreshInputs, RefreshState>(
-  () => loadDeployTime<typeof import("./lifecycle")>("lifecycle.js", "MaterializedViewRefresh").lifecycle,
+  () => loadDeployTime<typeof import("./deploy/lifecycle")>("deploy/lifecycle.js", "MaterializedViewRefresh").lifecycle,
 );

@@ -68,7 +68,7 @@ it("ships compiled JavaScript, declarations, source maps with their sources, the
     "dist/index.js",
     "dist/index.d.ts",
     "dist/provider.js",
-    "dist/lifecycle.js",
+    "dist/deploy/lifecycle.js",
     "LICENSE",
     "README.md",
   ])

@@ -11,10 +11,10 @@
 import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import ts from "typescript";
-import { SECRET_KEYS } from "../src/aws-config";
-import { IDENTITY_PROPERTIES } from "../src/diff";
-import { GROUP_SET, MEMBER_SET } from "../src/group-inputs";
-import { IF_RUNNING_POLICIES, REFRESH_PROPERTIES } from "../src/inputs";
+import { SECRET_KEYS } from "../src/aws/aws-config";
+import { IDENTITY_PROPERTIES } from "../src/model/diff";
+import { GROUP_SET, MEMBER_SET } from "../src/model/group-inputs";
+import { IF_RUNNING_POLICIES, REFRESH_PROPERTIES } from "../src/model/inputs";
 import { inPluginTerms, PLUGIN_CONFIG_KEYS, PLUGIN_NAME } from "../src/plugin/config";
 import { GROUP_TYPE, REFRESH_TYPE } from "../src/plugin/resources";
 
@@ -25,7 +25,13 @@ const ROOT = [path.join(__dirname, ".."), path.join(__dirname, "..", "..")].find
 export const SCHEMA_FILE = path.join(ROOT, "provider", "schema.json");
 
 /** The declarations whose TSDoc the schema takes, by file. */
-const SOURCES = ["src/resource.ts", "src/group.ts", "src/inputs.ts", "src/plugin/config.ts", "src/plugin/resources.ts"];
+const SOURCES = [
+  "src/declare/resource.ts",
+  "src/declare/group.ts",
+  "src/model/inputs.ts",
+  "src/plugin/config.ts",
+  "src/plugin/resources.ts",
+];
 
 const token = (name: string) => `${PLUGIN_NAME}:index:${name}`;
 

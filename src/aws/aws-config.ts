@@ -3,9 +3,9 @@
  * v7's own config module. The engine hands a dynamic provider every stack config value as a string,
  * structured ones (lists, objects) as JSON text. Pure: nothing here talks to AWS.
  */
-import { compact } from "./json";
-import { readRole, type RoleToAssume } from "./roles";
-import { endpointRule, regionRule, showValue } from "./rules";
+import { compact } from "../model/json";
+import { readRole, type RoleToAssume } from "../model/roles";
+import { endpointRule, regionRule, showValue } from "../model/rules";
 
 /** Static keys, as `aws:accessKey`, `aws:secretKey` and `aws:token` give them. */
 export interface StaticCredentials {

@@ -7,9 +7,9 @@
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { StaticCredentials } from "./aws-config";
-import { describeAwsError } from "./errors";
-import { DEFAULT_SESSION_NAME, type RoleToAssume } from "./roles";
-import type { Clock } from "./wait";
+import { describeAwsError } from "../model/errors";
+import { DEFAULT_SESSION_NAME, type RoleToAssume } from "../model/roles";
+import type { Clock } from "../model/wait";
 
 /** What decides the credentials of a target. */
 export interface CredentialSettings {

@@ -15,12 +15,12 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { isThrottlingError } from "@smithy/core/retry";
 import { createHash } from "crypto";
 import { credentialSource, type CredentialSettings, type CredentialSource } from "./credentials";
-import { describeAwsError, type CallContext } from "./errors";
+import { describeAwsError, type CallContext } from "../model/errors";
 import { addUncertainAttempt, settles, type UncertainStart } from "./lost-start";
 import { AdaptivePacer } from "./pacing";
 import { mayHaveTakenEffect, retrying, type RetryContext } from "./retry";
-import { isActive, newest, type RefreshRun } from "./run";
-import type { Clock } from "./wait";
+import { isActive, newest, type RefreshRun } from "../model/run";
+import type { Clock } from "../model/wait";
 
 /**
  * Where and as whom to call AWS: Glue's region and endpoint, and the credentials (base credentials,

@@ -10,7 +10,7 @@
  * zero until half a second has passed, so a burst of concurrent calls that meets throttling at once
  * collapses it to the floor and it takes seconds to recover (measured by `npm run bench`).
  */
-import { systemClock, type Clock } from "./wait";
+import { systemClock, type Clock } from "../model/wait";
 
 /** Throttles within this long of the last decrease belong to the same congestion event. */
 const EVENT_MS = 1_000;

@@ -6,8 +6,8 @@
  * the deployment in seconds.
  */
 import { isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
-import { AwsCallError } from "./errors";
-import type { Clock } from "./wait";
+import { AwsCallError } from "../model/errors";
+import type { Clock } from "../model/wait";
 
 /** Glue's modeled errors that mean "not now" rather than "never". */
 const GLUE_TRANSIENT = new Set([

@@ -6,11 +6,11 @@
  */
 import { readStackConfig, type StackAwsConfig } from "./aws-config";
 import { callerIdentity, sdkDefaultRegion, targetKey, type AwsTarget, type CallerIdentity } from "./glue";
-import { containsUnknown, UNKNOWN, type AssumeRoleArgs, type RefreshSettings } from "./inputs";
-import { compact } from "./json";
-import { subject, type Named } from "./progress";
+import { containsUnknown, UNKNOWN, type AssumeRoleArgs, type RefreshSettings } from "../model/inputs";
+import { compact } from "../model/json";
+import { subject, type Named } from "../model/progress";
 import type { RetryContext } from "./retry";
-import type { ResolvedSettings } from "./state";
+import type { ResolvedSettings } from "../model/state";
 
 /** The lookups a resolver makes: who a target's calls act as, and the region the SDK's chain finds. */
 export interface TargetLookups {

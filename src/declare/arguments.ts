@@ -4,7 +4,7 @@
  * MaterializedViewRefresh and each member of a MaterializedViewRefreshGroup go through here.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { AssumeRoleArgs } from "./inputs";
+import type { AssumeRoleArgs } from "../model/inputs";
 import { sourceInputs } from "./sources";
 import { DEFINITION_TRIGGER, tableDefinition, type GlueTableLike } from "./view";
 

@@ -4,9 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { refreshInputs, withSecretExternalId } from "./arguments";
-import type { RunStatus } from "./run";
-import groupProvider = require("./group-provider");
-import type { IfRunningPolicy } from "./inputs";
+import type { RunStatus } from "../model/run";
+import groupProvider = require("../group-provider");
+import type { IfRunningPolicy } from "../model/inputs";
 import type { MaterializedViewRefreshArgs } from "./resource";
 
 /** One view of a {@link MaterializedViewRefreshGroup}, with the meaning these have on a MaterializedViewRefresh. */

@@ -3,7 +3,7 @@
  * Glue refresh actions the chosen options use, STS for the account lookup, sts:AssumeRole on the
  * roles the pipeline assumes), and the trust policy a role needs to be assumed by the pipeline.
  */
-import type { IfRunningPolicy } from "./inputs";
+import type { IfRunningPolicy } from "../model/inputs";
 
 /** What the pipeline's refreshes do, which decides the actions they need. */
 export interface RefreshPolicyOptions {

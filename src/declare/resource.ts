@@ -3,10 +3,10 @@
  * Everything that runs at deploy time lives behind the serialized provider.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { RunStatus } from "./run";
-import type { AssumeRoleArgs, IfRunningPolicy } from "./inputs";
+import type { RunStatus } from "../model/run";
+import type { AssumeRoleArgs, IfRunningPolicy } from "../model/inputs";
 import { refreshInputs } from "./arguments";
-import refreshProvider = require("./provider");
+import refreshProvider = require("../provider");
 import type { GlueTableLike } from "./view";
 
 /**

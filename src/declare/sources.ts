@@ -5,11 +5,11 @@
  * waits for it to end before starting a refresh.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { UpstreamRun } from "./inputs";
-import { sourceTriggers, upstreamEntry } from "./upstream-triggers";
+import type { UpstreamRun } from "../model/inputs";
+import { sourceTriggers, upstreamEntry } from "../model/upstream-triggers";
 import { definitionHash, type GlueTableLike } from "./view";
 
-export { SOURCE_TRIGGER_PREFIX } from "./upstream-triggers";
+export { SOURCE_TRIGGER_PREFIX } from "../model/upstream-triggers";
 
 /** An upstream view's refresh: a MaterializedViewRefresh, or any object with the same outputs. */
 export type UpstreamRefreshLike = { readonly [K in keyof UpstreamRun]: pulumi.Input<string> };

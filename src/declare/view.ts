@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { canonicalJson } from "./json";
+import { canonicalJson } from "../model/json";
 
 /** The part of a table's storage descriptor that defines it. */
 export interface TableStorage {

@@ -13,15 +13,15 @@ import {
   VISIBILITY_WINDOW_MS,
   type AwsTarget,
   type ViewRef,
-} from "./glue";
+} from "../aws/glue";
 import { fromDatabaseRuns, fromOwnRuns } from "./prediction";
-import { formatBytes, formatDuration, ProgressReporter } from "./progress";
+import { formatBytes, formatDuration, ProgressReporter } from "../model/progress";
 import { say, type RefreshContext } from "./refresh-context";
-import type { RetryContext } from "./retry";
-import { isActive, type RefreshRun } from "./run";
-import type { ResolvedSettings } from "./state";
+import type { RetryContext } from "../aws/retry";
+import { isActive, type RefreshRun } from "../model/run";
+import type { ResolvedSettings } from "../model/state";
 import { Sighting } from "./watch";
-import { waitUntil, type WaitOutcome } from "./wait";
+import { waitUntil, type WaitOutcome } from "../model/wait";
 
 const MINUTE = 60_000;
 

@@ -4,18 +4,18 @@
  * in flight (slots.ts), and every run followed by one watcher (watch.ts), so that waiting costs
  * requests in proportion to databases, not members.
  */
-import { planChange, type ChangePlan } from "./diff";
-import { getRun, listDatabaseRuns, serviceClockOffset, targetKey, viewOf, type AwsTarget } from "./glue";
-import { memberSettings, type GroupInputs } from "./group-inputs";
+import { planChange, type ChangePlan } from "../model/diff";
+import { getRun, listDatabaseRuns, serviceClockOffset, targetKey, viewOf, type AwsTarget } from "../aws/glue";
+import { memberSettings, type GroupInputs } from "../model/group-inputs";
 import { progressLine, type GroupState, type MemberResult } from "./group-report";
-import { subject, ProgressReporter } from "./progress";
+import { subject, ProgressReporter } from "../model/progress";
 import { pickUp } from "./recorded-run";
 import { say, within, type RefreshContext } from "./refresh-context";
-import type { RetryContext } from "./retry";
-import type { RefreshRun } from "./run";
+import type { RetryContext } from "../aws/retry";
+import type { RefreshRun } from "../model/run";
 import { Slots } from "./slots";
 import { begin } from "./starting";
-import { buildState, pickRunFields, runFields, type RefreshState, type ResolvedSettings } from "./state";
+import { buildState, pickRunFields, runFields, type RefreshState, type ResolvedSettings } from "../model/state";
 import { verdict } from "./verdict";
 import { RunWatcher, type Watched, type WatchReads } from "./watch";
 

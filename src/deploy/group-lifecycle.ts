@@ -4,16 +4,16 @@
  * a deployment's work is group-deployment.ts's, what it reports group-report.ts's.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { keepingProvider } from "./errors";
+import { keepingProvider } from "../model/errors";
 import { answering } from "./interrupt";
 import { GroupDeployment, planOf, resolveMembers } from "./group-deployment";
-import { memberSettings, validateGroupInputs, type GroupInputs } from "./group-inputs";
+import { memberSettings, validateGroupInputs, type GroupInputs } from "../model/group-inputs";
 import { groupOutcome, type GroupState } from "./group-report";
-import { DEFAULTS, UNKNOWN } from "./inputs";
+import { DEFAULTS, UNKNOWN } from "../model/inputs";
 import { knownTimeout, type LifecycleOptions } from "./lifecycle";
 import { readBack } from "./recorded-run";
 import { createRefreshContext, within, type RefreshContext } from "./refresh-context";
-import { runFields, withRunFields } from "./state";
+import { runFields, withRunFields } from "../model/state";
 
 export type { GroupState } from "./group-report";
 

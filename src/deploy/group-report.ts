@@ -2,10 +2,10 @@
  * What a MaterializedViewRefreshGroup's deployment tells: its progress line, and at the end the
  * group's state and, when members failed, the error naming each of them. Pure.
  */
-import { RefreshFailedError } from "./errors";
-import { formatDuration } from "./progress";
-import type { RefreshRun } from "./run";
-import type { RefreshState, ResolvedSettings } from "./state";
+import { RefreshFailedError } from "../model/errors";
+import { formatDuration } from "../model/progress";
+import type { RefreshRun } from "../model/run";
+import type { RefreshState, ResolvedSettings } from "../model/state";
 
 /** The group's recorded state: each member's, as a MaterializedViewRefresh records its own. */
 export interface GroupState {

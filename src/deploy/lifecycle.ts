@@ -4,19 +4,26 @@
  * verdict.ts, recorded-run.ts). The serialized provider loads this module inside the provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { planChange } from "./diff";
-import { keepingProvider, RefreshFailedError } from "./errors";
+import { planChange } from "../model/diff";
+import { keepingProvider, RefreshFailedError } from "../model/errors";
 import { answering } from "./interrupt";
 import { settle } from "./following";
-import type { AwsTarget } from "./glue";
-import { DEFAULTS, validateInputs, withDefaults, type RefreshInputs } from "./inputs";
-import { subject } from "./progress";
+import type { AwsTarget } from "../aws/glue";
+import { DEFAULTS, validateInputs, withDefaults, type RefreshInputs } from "../model/inputs";
+import { subject } from "../model/progress";
 import { pickUp, readBack } from "./recorded-run";
 import { createRefreshContext, say, within, type RefreshContext, type RefreshContextOptions } from "./refresh-context";
-import type { RetryContext } from "./retry";
-import type { RefreshRun } from "./run";
+import type { RetryContext } from "../aws/retry";
+import type { RefreshRun } from "../model/run";
 import { begin } from "./starting";
-import { buildState, pickRunFields, runFields, withRunFields, type RefreshState, type ResolvedSettings } from "./state";
+import {
+  buildState,
+  pickRunFields,
+  runFields,
+  withRunFields,
+  type RefreshState,
+  type ResolvedSettings,
+} from "../model/state";
 import { verdict } from "./verdict";
 
 /** How the lifecycle meets the world: time, output, jitter, polling, interruptions. */

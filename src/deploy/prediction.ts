@@ -4,7 +4,7 @@
  * polling (sparse until near the expected end), so a wrong guess costs lateness, never a result.
  * Pure.
  */
-import { newest, type RefreshRun } from "./run";
+import { newest, type RefreshRun } from "../model/run";
 
 const durationOf = (run: RefreshRun) => run.endTime!.getTime() - run.startTime!.getTime();
 

@@ -2,12 +2,12 @@
  * The run a resource's state records: picking it up when the last deployment did not see it
  * finish, and reading it back for `pulumi refresh`, where and as whom it was started.
  */
-import { getRun, serviceClockOffset, viewOf, VISIBILITY_WINDOW_MS, type AwsTarget } from "./glue";
-import { formatDuration } from "./progress";
+import { getRun, serviceClockOffset, viewOf, VISIBILITY_WINDOW_MS, type AwsTarget } from "../aws/glue";
+import { formatDuration } from "../model/progress";
 import { say, type RefreshContext } from "./refresh-context";
-import type { RetryContext } from "./retry";
-import type { RefreshRun } from "./run";
-import { buildState, runFields, type RefreshState, type ResolvedSettings } from "./state";
+import type { RetryContext } from "../aws/retry";
+import type { RefreshRun } from "../model/run";
+import { buildState, runFields, type RefreshState, type ResolvedSettings } from "../model/state";
 
 /** How to go on from a run the last deployment did not see finish. */
 export type PickUp =

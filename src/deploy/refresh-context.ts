@@ -4,11 +4,11 @@
  * messages call the refresh, and where and as whom AWS is called (the stack config and its caches).
  */
 import { hostInterruptSignal } from "./interrupt";
-import { subject, type Named } from "./progress";
-import type { RetryContext } from "./retry";
-import type { ResolvedSettings } from "./state";
-import { TargetResolver } from "./targets";
-import { clockFromEnvironment, DEFAULT_SCHEDULE, type Clock, type PollSchedule } from "./wait";
+import { subject, type Named } from "../model/progress";
+import type { RetryContext } from "../aws/retry";
+import type { ResolvedSettings } from "../model/state";
+import { TargetResolver } from "../aws/targets";
+import { clockFromEnvironment, DEFAULT_SCHEDULE, type Clock, type PollSchedule } from "../model/wait";
 
 /** How the refresh meets the world: time, output, jitter, polling, interruptions. */
 export interface RefreshContextOptions {

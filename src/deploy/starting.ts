@@ -2,14 +2,14 @@
  * Starting a view's run: after the upstream views' runs ended, Start, with a lost answer never
  * starting a second refresh, and the ifRunning policy applied to a run already in progress.
  */
-import { findActiveRun, serviceClockOffset, startRun, stopRun, viewOf, type AwsTarget } from "./glue";
+import { findActiveRun, serviceClockOffset, startRun, stopRun, viewOf, type AwsTarget } from "../aws/glue";
 import { awaitListed, settle } from "./following";
-import { READ_LAG_MS, relistDelay, type UncertainStart } from "./lost-start";
-import { subject } from "./progress";
+import { READ_LAG_MS, relistDelay, type UncertainStart } from "../aws/lost-start";
+import { subject } from "../model/progress";
 import { interrupted, say, type RefreshContext } from "./refresh-context";
-import type { RetryContext } from "./retry";
-import type { RefreshRun } from "./run";
-import type { ResolvedSettings } from "./state";
+import type { RetryContext } from "../aws/retry";
+import type { RefreshRun } from "../model/run";
+import type { ResolvedSettings } from "../model/state";
 import { awaitUpstreams } from "./upstreams";
 import { UnknownRunError } from "./watch";
 

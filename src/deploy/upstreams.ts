@@ -3,11 +3,11 @@
  * the middle of its own refresh, nor after that refresh failed.
  */
 import { settle } from "./following";
-import { isActive, type RefreshRun, type RunStatus } from "./run";
+import { isActive, type RefreshRun, type RunStatus } from "../model/run";
 import { interrupted, say, type RefreshContext } from "./refresh-context";
-import { subject } from "./progress";
-import type { RetryContext } from "./retry";
-import type { ResolvedSettings } from "./state";
+import { subject } from "../model/progress";
+import type { RetryContext } from "../aws/retry";
+import type { ResolvedSettings } from "../model/state";
 
 /**
  * Waits for the runs of the upstream views among the sources to end; fails, naming the upstream,

@@ -3,12 +3,12 @@
  * when it must. Whatever stopped the wait (failure, timeout, interruption, an AWS error), the state
  * keeps the run, so that the next deployment picks it up.
  */
-import { isExpiredCredentials, type AwsCallError } from "./errors";
-import { formatDuration } from "./progress";
+import { isExpiredCredentials, type AwsCallError } from "../model/errors";
+import { formatDuration } from "../model/progress";
 import { say, type RefreshContext } from "./refresh-context";
-import type { RefreshRun } from "./run";
-import { buildState, runFields, type RefreshState, type ResolvedSettings } from "./state";
-import type { WaitOutcome } from "./wait";
+import type { RefreshRun } from "../model/run";
+import { buildState, runFields, type RefreshState, type ResolvedSettings } from "../model/state";
+import type { WaitOutcome } from "../model/wait";
 import { UnknownRunError } from "./watch";
 
 /** How a wait for our own run ended: the state to record, and why the deployment fails if it must. */

@@ -5,10 +5,10 @@
  * (`nextDelay`, as a single wait polls), deadline and outcome (`WaitOutcome`, as `waitUntil` ends).
  * Time is injected, so tests run instantly.
  */
-import { VISIBILITY_WINDOW_MS } from "./glue";
-import { formatDuration } from "./progress";
-import { isActive, type RefreshRun } from "./run";
-import { nextDelay, type Clock, type PollSchedule, type WaitOutcome } from "./wait";
+import { VISIBILITY_WINDOW_MS } from "../aws/glue";
+import { formatDuration } from "../model/progress";
+import { isActive, type RefreshRun } from "../model/run";
+import { nextDelay, type Clock, type PollSchedule, type WaitOutcome } from "../model/wait";
 
 /** Glue has not shown a run for longer than its reads may lag behind its writes: it has lost it. */
 export class UnknownRunError extends Error {}

@@ -3,8 +3,8 @@
  * those whose value differs from the last deployment's, or is not known yet (a preview, while an
  * upstream is still to deploy). Pure.
  */
-import { containsUnknown } from "../inputs";
-import { canonicalJson } from "../json";
+import { containsUnknown } from "../model/inputs";
+import { canonicalJson } from "../model/json";
 
 type Values = Record<string, unknown>;
 

@@ -3,8 +3,8 @@
  * the inputs of an explicit provider resource. The same settings, shapes and rules as the dynamic
  * provider's `aws:` stack config (aws-config.ts), under the plugin's own names. Pure.
  */
-import { readStackConfig, STACK_CONFIG_KEYS, StackConfigError } from "../aws-config";
-import { containsUnknown, UNKNOWN, type InputFailure } from "../inputs";
+import { readStackConfig, STACK_CONFIG_KEYS, StackConfigError } from "../aws/aws-config";
+import { containsUnknown, UNKNOWN, type InputFailure } from "../model/inputs";
 
 /** The plugin's name: its package in schemas, its namespace in stack config. */
 export const PLUGIN_NAME = "glue-mv-refresh";

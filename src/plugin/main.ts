@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "fs";
 import * as path from "path";
-import { createGroupLifecycle } from "../group-lifecycle";
-import { createLifecycle } from "../lifecycle";
+import { createGroupLifecycle } from "../deploy/group-lifecycle";
+import { createLifecycle } from "../deploy/lifecycle";
 import { engineLog } from "./engine-log";
 import { GROUP_TYPE, groupResource, REFRESH_TYPE, refreshResource } from "./resources";
 import { servePlugin } from "./server";

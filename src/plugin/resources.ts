@@ -5,10 +5,10 @@
  * outputs after (a refresh's `upstream`). Pure, but for the lifecycles it is given.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { GroupLifecycle } from "../group-lifecycle";
-import { UNKNOWN, type InputFailure, type UpstreamRun } from "../inputs";
-import type { RefreshLifecycle } from "../lifecycle";
-import { withUpstreamTriggers } from "../upstream-triggers";
+import type { GroupLifecycle } from "../deploy/group-lifecycle";
+import { UNKNOWN, type InputFailure, type UpstreamRun } from "../model/inputs";
+import type { RefreshLifecycle } from "../deploy/lifecycle";
+import { withUpstreamTriggers } from "../model/upstream-triggers";
 import { PLUGIN_NAME } from "./config";
 
 /** The type tokens the plugin serves. */

@@ -12,7 +12,7 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import type { InputFailure } from "../inputs";
+import type { InputFailure } from "../model/inputs";
 import { awsConfigGetter, checkPluginConfig, inPluginTerms, PLUGIN_NAME } from "./config";
 import { operationUrn } from "./engine-log";
 import { nameOfUrn, type PluginResource } from "./resources";

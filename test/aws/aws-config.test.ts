@@ -1,5 +1,5 @@
-import { readStackConfig, StackConfigError } from "../src/aws-config";
-import { parseGoDuration } from "../src/roles";
+import { readStackConfig, StackConfigError } from "../../src/aws/aws-config";
+import { parseGoDuration } from "../../src/model/roles";
 
 /** Stack config as the engine hands it to a dynamic provider: every value a string, structured ones JSON. */
 const read = (config: Record<string, unknown>) =>

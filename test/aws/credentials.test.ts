@@ -2,11 +2,11 @@
  * The credential chain against the emulator, with the real SDK: roles assumed in order, renewed
  * before they expire on the provider's clock, and static session keys that end with ExpiredToken.
  */
-import { AwsCallError, isExpiredCredentials } from "../src/errors";
-import { callerIdentity, getRun, type AwsTarget } from "../src/glue";
-import type { RetryContext } from "../src/retry";
-import type { Clock } from "../src/wait";
-import { startEmulator, type GlueEmulator } from "../src/emulator";
+import { AwsCallError, isExpiredCredentials } from "../../src/model/errors";
+import { callerIdentity, getRun, type AwsTarget } from "../../src/aws/glue";
+import type { RetryContext } from "../../src/aws/retry";
+import type { Clock } from "../../src/model/wait";
+import { startEmulator, type GlueEmulator } from "../../src/emulator";
 
 const BASE = { accessKeyId: "AKIABASEPIPELINE0001", secretAccessKey: "base-pipeline-secret" };
 const PIPELINE = "arn:aws:iam::111111111111:role/pipeline";

@@ -3,14 +3,14 @@
  * reads still lag behind it (issue 24): no second Start until a listing sent once the reads have
  * caught up shows no run of ours. On injected time: nothing really sleeps.
  */
-import { RefreshFailedError } from "../src/errors";
-import { GroupDeployment, resolveMembers } from "../src/group-deployment";
-import type { GroupInputs } from "../src/group-inputs";
-import type { RefreshInputs } from "../src/inputs";
-import { addUncertainAttempt, READ_LAG_MS, relistDelay, RELIST_MS, settles } from "../src/lost-start";
-import { startOwnRun } from "../src/starting";
-import { settings } from "./support/fixtures";
-import { sdkErrors, StubGlue } from "./support/glue-stub";
+import { RefreshFailedError } from "../../src/model/errors";
+import { GroupDeployment, resolveMembers } from "../../src/deploy/group-deployment";
+import type { GroupInputs } from "../../src/model/group-inputs";
+import type { RefreshInputs } from "../../src/model/inputs";
+import { addUncertainAttempt, READ_LAG_MS, relistDelay, RELIST_MS, settles } from "../../src/aws/lost-start";
+import { startOwnRun } from "../../src/deploy/starting";
+import { settings } from "../support/fixtures";
+import { sdkErrors, StubGlue } from "../support/glue-stub";
 
 const inputs: RefreshInputs = {
   resourceName: "daily",

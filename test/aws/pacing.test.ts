@@ -1,5 +1,5 @@
-import { AdaptivePacer } from "../src/pacing";
-import { FakeClock } from "./support/fake-clock";
+import { AdaptivePacer } from "../../src/aws/pacing";
+import { FakeClock } from "../support/fake-clock";
 
 /** Sends `count` calls through the pacer one after another, returning when each was let go. */
 async function sendTimes(pacer: AdaptivePacer, clock: FakeClock, count: number): Promise<number[]> {

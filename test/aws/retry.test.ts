@@ -1,7 +1,7 @@
-import { describeAwsError } from "../src/errors";
-import { BACKOFF, backoffDelay, FEW_ATTEMPTS, isRetryable, mayHaveTakenEffect, retrying } from "../src/retry";
-import { FakeClock } from "./support/fake-clock";
-import { sdkErrors } from "./support/glue-stub";
+import { describeAwsError } from "../../src/model/errors";
+import { BACKOFF, backoffDelay, FEW_ATTEMPTS, isRetryable, mayHaveTakenEffect, retrying } from "../../src/aws/retry";
+import { FakeClock } from "../support/fake-clock";
+import { sdkErrors } from "../support/glue-stub";
 
 const named = (name: string, status = 400) =>
   Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });

@@ -1,8 +1,8 @@
-import type { AwsTarget, CallerIdentity } from "../src/glue";
-import { UNKNOWN, withDefaults } from "../src/inputs";
-import type { RetryContext } from "../src/retry";
-import { TargetResolver, type TargetLookups } from "../src/targets";
-import { FakeClock } from "./support/fake-clock";
+import type { AwsTarget, CallerIdentity } from "../../src/aws/glue";
+import { UNKNOWN, withDefaults } from "../../src/model/inputs";
+import type { RetryContext } from "../../src/aws/retry";
+import { TargetResolver, type TargetLookups } from "../../src/aws/targets";
+import { FakeClock } from "../support/fake-clock";
 
 const budget: RetryContext = { deadline: Infinity, clock: new FakeClock(), random: () => 1 };
 const partial = (extra: object = {}) =>

@@ -1,4 +1,4 @@
-import { refreshPolicy, refreshTrustPolicy } from "../src/policy";
+import { refreshPolicy, refreshTrustPolicy } from "../../src/declare/policy";
 
 describe("refreshPolicy", () => {
   it("allows Start, Get, List and the account lookup by default, on any resource", () => {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { sourceInputs } from "../src/sources";
+import { sourceInputs } from "../../src/declare/sources";
 
 /** An Output's value, outside any deployment (the SDK's own promise behind every Output). */
 const valueOf = <T>(output: pulumi.Output<T>) => (output as unknown as { promise(): Promise<T> }).promise();

@@ -1,4 +1,4 @@
-import { definitionHash } from "../src/view";
+import { definitionHash } from "../../src/declare/view";
 
 const definition = {
   columns: [

@@ -1,8 +1,8 @@
 /** Following a run, alone: the wait paced by the expected duration, and the wait for a run to be listed. */
 import { ListMaterializedViewRefreshTaskRunsCommand } from "@aws-sdk/client-glue";
-import { awaitListed, expectedDuration, settle } from "../src/following";
-import { settings } from "./support/fixtures";
-import { accessDenied, glueMock, sdkErrors, StubGlue } from "./support/glue-stub";
+import { awaitListed, expectedDuration, settle } from "../../src/deploy/following";
+import { settings } from "../support/fixtures";
+import { accessDenied, glueMock, sdkErrors, StubGlue } from "../support/glue-stub";
 
 const target = { region: "us-east-1" };
 const view = { catalogId: "123456789012", databaseName: "sales", tableName: "daily_mv" };

@@ -1,8 +1,8 @@
 /** A group's deployment, alone: each member's part by its plan, and one member's failure kept its own. */
-import { GroupDeployment, planOf, resolveMembers } from "../src/group-deployment";
-import type { GroupInputs } from "../src/group-inputs";
-import { ACCOUNT, state } from "./support/fixtures";
-import { StubGlue } from "./support/glue-stub";
+import { GroupDeployment, planOf, resolveMembers } from "../../src/deploy/group-deployment";
+import type { GroupInputs } from "../../src/model/group-inputs";
+import { ACCOUNT, state } from "../support/fixtures";
+import { StubGlue } from "../support/glue-stub";
 
 const KIND = "MaterializedViewRefreshGroup member";
 

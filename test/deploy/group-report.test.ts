@@ -1,6 +1,6 @@
-import { RefreshFailedError } from "../src/errors";
-import { groupOutcome, progressLine } from "../src/group-report";
-import { state } from "./support/fixtures";
+import { RefreshFailedError } from "../../src/model/errors";
+import { groupOutcome, progressLine } from "../../src/deploy/group-report";
+import { state } from "../support/fixtures";
 
 const member = (key: string, tableName = `${key}_mv`) => ({ key, settings: { databaseName: "sales", tableName } });
 const all = [member("daily"), member("weekly"), member("monthly"), member("yearly")];

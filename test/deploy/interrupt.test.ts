@@ -1,7 +1,7 @@
 import { spawn } from "child_process";
 import * as path from "path";
 
-const INTERRUPT = JSON.stringify(path.join(__dirname, "..", "dist", "interrupt.js"));
+const INTERRUPT = JSON.stringify(path.join(__dirname, "..", "..", "dist", "deploy", "interrupt.js"));
 
 /**
  * A process with the host's interrupt handling, as the provider host has it once an operation

@@ -4,11 +4,11 @@ import {
   type GlueClient,
 } from "@aws-sdk/client-glue";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { RefreshFailedError } from "../src/errors";
-import { UNKNOWN, type RefreshInputs } from "../src/inputs";
-import type { RefreshState } from "../src/state";
-import { ACCOUNT, RUN_ID, state, upstream as upstreamOf } from "./support/fixtures";
-import { accessDenied, glueMock, StubGlue, stsMock } from "./support/glue-stub";
+import { RefreshFailedError } from "../../src/model/errors";
+import { UNKNOWN, type RefreshInputs } from "../../src/model/inputs";
+import type { RefreshState } from "../../src/model/state";
+import { ACCOUNT, RUN_ID, state, upstream as upstreamOf } from "../support/fixtures";
+import { accessDenied, glueMock, StubGlue, stsMock } from "../support/glue-stub";
 
 const inputs: RefreshInputs = { resourceName: "daily", databaseName: "sales", tableName: "daily_mv" };
 

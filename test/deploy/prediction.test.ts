@@ -1,5 +1,5 @@
-import { fromDatabaseRuns, fromOwnRuns } from "../src/prediction";
-import type { RefreshRun } from "../src/run";
+import { fromDatabaseRuns, fromOwnRuns } from "../../src/deploy/prediction";
+import type { RefreshRun } from "../../src/model/run";
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1);

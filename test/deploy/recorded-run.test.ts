@@ -1,7 +1,7 @@
 /** The recorded run, alone: picking it up on the next deployment, and reading it back. */
-import { pickUp, readBack } from "../src/recorded-run";
-import { settings, state } from "./support/fixtures";
-import { StubGlue } from "./support/glue-stub";
+import { pickUp, readBack } from "../../src/deploy/recorded-run";
+import { settings, state } from "../support/fixtures";
+import { StubGlue } from "../support/glue-stub";
 
 const target = { region: "us-east-1" };
 

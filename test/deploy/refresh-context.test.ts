@@ -1,6 +1,6 @@
-import { createRefreshContext, interrupted, say, within } from "../src/refresh-context";
-import { FakeClock } from "./support/fake-clock";
-import { settings } from "./support/fixtures";
+import { createRefreshContext, interrupted, say, within } from "../../src/deploy/refresh-context";
+import { FakeClock } from "../support/fake-clock";
+import { settings } from "../support/fixtures";
 
 describe("createRefreshContext", () => {
   it("takes what it is given and names a refresh by its kind", () => {

@@ -2,10 +2,10 @@
  * Reliability at the lifecycle level: retries to the deadline, no second start when an answer is
  * lost, waits that survive transient failures, and interruption that keeps the run in state.
  */
-import { RefreshFailedError } from "../src/errors";
-import type { RefreshInputs } from "../src/inputs";
-import { state } from "./support/fixtures";
-import { sdkErrors, StubGlue } from "./support/glue-stub";
+import { RefreshFailedError } from "../../src/model/errors";
+import type { RefreshInputs } from "../../src/model/inputs";
+import { state } from "../support/fixtures";
+import { sdkErrors, StubGlue } from "../support/glue-stub";
 
 const inputs: RefreshInputs = {
   resourceName: "daily",

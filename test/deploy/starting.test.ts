@@ -2,9 +2,9 @@
  * Starting a run, alone: Start, a lost answer recognised, and the four ifRunning policies against
  * a run already in progress.
  */
-import { begin, meetRunning, startOwnRun } from "../src/starting";
-import { settings, upstream } from "./support/fixtures";
-import { sdkErrors, StubGlue } from "./support/glue-stub";
+import { begin, meetRunning, startOwnRun } from "../../src/deploy/starting";
+import { settings, upstream } from "../support/fixtures";
+import { sdkErrors, StubGlue } from "../support/glue-stub";
 
 const target = { region: "us-east-1" };
 

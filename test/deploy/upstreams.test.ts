@@ -1,6 +1,6 @@
-import { awaitUpstreams } from "../src/upstreams";
-import { settings, upstream } from "./support/fixtures";
-import { StubGlue } from "./support/glue-stub";
+import { awaitUpstreams } from "../../src/deploy/upstreams";
+import { settings, upstream } from "../support/fixtures";
+import { StubGlue } from "../support/glue-stub";
 
 describe("awaitUpstreams", () => {
   it("goes on at once after an upstream run that SUCCEEDED, reading nothing", async () => {

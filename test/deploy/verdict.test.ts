@@ -1,9 +1,9 @@
-import { AwsCallError } from "../src/errors";
-import type { RefreshRun } from "../src/run";
-import { successSummary, verdict } from "../src/verdict";
-import { UnknownRunError } from "../src/watch";
-import { FakeClock } from "./support/fake-clock";
-import { settings } from "./support/fixtures";
+import { AwsCallError } from "../../src/model/errors";
+import type { RefreshRun } from "../../src/model/run";
+import { successSummary, verdict } from "../../src/deploy/verdict";
+import { UnknownRunError } from "../../src/deploy/watch";
+import { FakeClock } from "../support/fake-clock";
+import { settings } from "../support/fixtures";
 
 const run: RefreshRun = { runId: "r-1", status: "RUNNING", startTime: new Date(Date.UTC(2026, 0, 1)) };
 

@@ -1,7 +1,7 @@
-import type { RefreshRun, RunStatus } from "../src/run";
-import { DEFAULT_SCHEDULE } from "../src/wait";
-import { RunWatcher, type WatchReads, type Watched } from "../src/watch";
-import { FakeClock } from "./support/fake-clock";
+import type { RefreshRun, RunStatus } from "../../src/model/run";
+import { DEFAULT_SCHEDULE } from "../../src/model/wait";
+import { RunWatcher, type WatchReads, type Watched } from "../../src/deploy/watch";
+import { FakeClock } from "../support/fake-clock";
 
 const MINUTE = 60_000;
 

@@ -1,6 +1,6 @@
-import { planChange } from "../src/diff";
-import { UNKNOWN } from "../src/inputs";
-import { settings, state } from "./support/fixtures";
+import { planChange } from "../../src/model/diff";
+import { UNKNOWN } from "../../src/model/inputs";
+import { settings, state } from "../support/fixtures";
 
 describe("planChange", () => {
   it("changes nothing when nothing changed", () => {

@@ -1,5 +1,5 @@
 import { OperationTimeoutException } from "@aws-sdk/client-glue";
-import { AwsCallError, describeAwsError, type CallContext } from "../src/errors";
+import { AwsCallError, describeAwsError, type CallContext } from "../../src/model/errors";
 
 const VIEW = { catalogId: "123456789012", databaseName: "sales", tableName: "daily_mv" };
 const named = (name: string, message: string, requestId?: string) =>

@@ -1,4 +1,4 @@
-import { memberSettings, validateGroupInputs, type GroupInputs } from "../src/group-inputs";
+import { memberSettings, validateGroupInputs, type GroupInputs } from "../../src/model/group-inputs";
 
 const daily = { databaseName: "sales", tableName: "daily_mv" };
 const weekly = { databaseName: "sales", tableName: "weekly_mv", triggers: { v: 2 } };

@@ -4,10 +4,10 @@
  */
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { UNKNOWN, validateInputs, type InputFailure, type RefreshInputs } from "../src/inputs";
-import type { RefreshLifecycle } from "../src/lifecycle";
-import { state } from "./support/fixtures";
-import { glueMock, StubGlue, stsMock } from "./support/glue-stub";
+import { UNKNOWN, validateInputs, type InputFailure, type RefreshInputs } from "../../src/model/inputs";
+import type { RefreshLifecycle } from "../../src/deploy/lifecycle";
+import { state } from "../support/fixtures";
+import { glueMock, StubGlue, stsMock } from "../support/glue-stub";
 
 const SEED = 20_260_611;
 const runs = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns });

@@ -1,4 +1,4 @@
-import { UNKNOWN, validateInputs, withDefaults } from "../src/inputs";
+import { UNKNOWN, validateInputs, withDefaults } from "../../src/model/inputs";
 
 const valid = { databaseName: "sales", tableName: "daily_totals_mv" };
 

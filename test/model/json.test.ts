@@ -1,4 +1,4 @@
-import { canonicalJson, compact } from "../src/json";
+import { canonicalJson, compact } from "../../src/model/json";
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth and keeps arrays in order", () => {

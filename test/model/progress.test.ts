@@ -1,5 +1,5 @@
-import { formatBytes, formatDuration, ProgressReporter } from "../src/progress";
-import { FakeClock } from "./support/fake-clock";
+import { formatBytes, formatDuration, ProgressReporter } from "../../src/model/progress";
+import { FakeClock } from "../support/fake-clock";
 
 describe("formatDuration", () => {
   it.each([

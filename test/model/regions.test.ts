@@ -1,4 +1,4 @@
-import { isKnownRegion, nearestRegions, unknownRegionHint } from "../src/regions";
+import { isKnownRegion, nearestRegions, unknownRegionHint } from "../../src/model/regions";
 
 describe("regions, from the AWS SDK's partition data", () => {
   it("knows the regions of every partition, and nothing else", () => {

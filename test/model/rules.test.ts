@@ -1,4 +1,4 @@
-import { endpointRule, regionRule, showValue } from "../src/rules";
+import { endpointRule, regionRule, showValue } from "../../src/model/rules";
 
 describe("showValue", () => {
   it("shortens long values and says how long they were", () => {

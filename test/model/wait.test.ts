@@ -7,8 +7,8 @@ import {
   scaledClock,
   systemClock,
   waitUntil,
-} from "../src/wait";
-import { FakeClock } from "./support/fake-clock";
+} from "../../src/model/wait";
+import { FakeClock } from "../support/fake-clock";
 
 const schedule = DEFAULT_SCHEDULE;
 const noJitter = () => 1;

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../src/inputs";
+import { UNKNOWN } from "../../src/model/inputs";
 import { checkPluginConfig, inPluginTerms } from "../../src/plugin/config";
 
 it("speaks of the plugin's configuration keys, and leaves ARNs alone", () => {

@@ -4,12 +4,12 @@
  * type is one its rule accepts, and every property has a description.
  */
 import { readFileSync } from "fs";
-import { SECRET_KEYS } from "../../src/aws-config";
-import { IDENTITY_PROPERTIES } from "../../src/diff";
-import { GROUP_SET, MEMBER_SET } from "../../src/group-inputs";
-import { DEFAULTS, IF_RUNNING_POLICIES, REFRESH_PROPERTIES } from "../../src/inputs";
+import { SECRET_KEYS } from "../../src/aws/aws-config";
+import { IDENTITY_PROPERTIES } from "../../src/model/diff";
+import { GROUP_SET, MEMBER_SET } from "../../src/model/group-inputs";
+import { DEFAULTS, IF_RUNNING_POLICIES, REFRESH_PROPERTIES } from "../../src/model/inputs";
 import { PLUGIN_CONFIG_KEYS } from "../../src/plugin/config";
-import type { Rule } from "../../src/rules";
+import type { Rule } from "../../src/model/rules";
 import { SCHEMA_FILE, schemaText } from "../../tools/schema";
 
 interface Spec {

@@ -12,11 +12,11 @@ import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { readFileSync } from "fs";
 import * as path from "path";
 import type { GlueEmulator } from "../../src/emulator";
-import { createGroupLifecycle } from "../../src/group-lifecycle";
-import { createLifecycle } from "../../src/lifecycle";
+import { createGroupLifecycle } from "../../src/deploy/group-lifecycle";
+import { createLifecycle } from "../../src/deploy/lifecycle";
 import { GROUP_TYPE, groupResource, REFRESH_TYPE, refreshResource } from "../../src/plugin/resources";
 import { servePlugin } from "../../src/plugin/server";
-import { scaledClock, systemClock } from "../../src/wait";
+import { scaledClock, systemClock } from "../../src/model/wait";
 import { CLOCK_SCALE, CREDENTIALS, emulatorFor } from "../support/e2e";
 
 jest.setTimeout(60_000);

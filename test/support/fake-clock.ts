@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/wait";
+import type { Clock } from "../../src/model/wait";
 
 /** A clock whose sleeps advance time at once, recording each pause. */
 export class FakeClock implements Clock {

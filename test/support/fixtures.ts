@@ -1,5 +1,5 @@
-import type { UpstreamRun } from "../../src/inputs";
-import type { RefreshState, ResolvedSettings } from "../../src/state";
+import type { UpstreamRun } from "../../src/model/inputs";
+import type { RefreshState, ResolvedSettings } from "../../src/model/state";
 
 export const ACCOUNT = "123456789012";
 export const RUN_ID = "3f2b8c1e-7a4d-4e5f-9b10-2c3d4e5f6a7b";

@@ -15,12 +15,12 @@ import {
 } from "@aws-sdk/client-glue";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { createLifecycle } from "../../src/lifecycle";
-import { glueClient } from "../../src/glue";
-import { createRefreshContext, within, type RefreshContext } from "../../src/refresh-context";
-import type { RetryContext } from "../../src/retry";
-import type { RunStatus } from "../../src/run";
-import { TargetResolver } from "../../src/targets";
+import { createLifecycle } from "../../src/deploy/lifecycle";
+import { glueClient } from "../../src/aws/glue";
+import { createRefreshContext, within, type RefreshContext } from "../../src/deploy/refresh-context";
+import type { RetryContext } from "../../src/aws/retry";
+import type { RunStatus } from "../../src/model/run";
+import { TargetResolver } from "../../src/aws/targets";
 import { FakeClock } from "./fake-clock";
 import { ACCOUNT } from "./fixtures";
 

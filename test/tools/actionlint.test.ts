@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { actionlintVersion, exampleWorkflows, runActionlint } from "../tools/actionlint";
-import { ROOT } from "../tools/pulumi-cli";
+import { actionlintVersion, exampleWorkflows, runActionlint } from "../../tools/actionlint";
+import { ROOT } from "../../tools/pulumi-cli";
 
 // The first run builds actionlint.
 jest.setTimeout(240_000);

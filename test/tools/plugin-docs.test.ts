@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "fs";
 import * as path from "path";
-import { API_DOC_FILE, apiDocText, csharpName, goName, javaName, pythonName } from "../tools/plugin-docs";
+import { API_DOC_FILE, apiDocText, csharpName, goName, javaName, pythonName } from "../../tools/plugin-docs";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..");
 
 /** Every file under `dir` whose name ends with `ext`, concatenated. */
 function sources(dir: string, ext: string): string {

@@ -6,8 +6,8 @@
  */
 import { readFileSync } from "fs";
 import * as path from "path";
-import { checkSdks, GENERATOR_MODULE, SDK_DIR, sdkVersion } from "../tools/gen-sdk";
-import { javaSdkArtifact, requiredVersion, ROOT } from "../tools/pulumi-cli";
+import { checkSdks, GENERATOR_MODULE, SDK_DIR, sdkVersion } from "../../tools/gen-sdk";
+import { javaSdkArtifact, requiredVersion, ROOT } from "../../tools/pulumi-cli";
 
 // A first build of the generator compiles Pulumi's code generators: minutes on a cold Go cache.
 const BUILD_TIMEOUT = 15 * 60_000;
