@@ -5,6 +5,38 @@ const prettier = require("eslint-config-prettier");
 const globals = require("globals");
 const tseslint = require("typescript-eslint");
 
+// The layers of src/, each folder with what it may import besides itself: imports go down only.
+// The entry points at src/'s root (index.ts, and provider.ts and group-provider.ts, the serialized
+// providers the resource classes pass to Pulumi) may import any layer.
+const LAYERS = {
+  model: [],
+  aws: ["model"],
+  declare: ["model", "provider", "group-provider"],
+  deploy: ["model", "aws"],
+  plugin: ["model", "aws", "deploy"],
+  emulator: [],
+};
+const ENTRY_POINTS = ["index", "provider", "group-provider"];
+const layerRules = Object.entries(LAYERS).map(([layer, allowed]) => {
+  const above = [...Object.keys(LAYERS), ...ENTRY_POINTS].filter((o) => o !== layer && !allowed.includes(o));
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(${above.join("|")})(/|$)`,
+              message: `src/${layer}/ may import only ${[layer, ...allowed].join(", ")} (CONTRIBUTING.md, The layers)`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 module.exports = tseslint.config(
   { ignores: ["dist/", "build/", "coverage/", "docs/api/", "sdk/"] },
   js.configs.recommended,
@@ -28,6 +60,7 @@ module.exports = tseslint.config(
     files: ["test/**/*.ts"],
     rules: { "@typescript-eslint/no-unsafe-assignment": "off" },
   },
+  ...layerRules,
   {
     files: ["**/*.js"],
     languageOptions: { sourceType: "commonjs", globals: globals.node },
