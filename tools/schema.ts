@@ -1,6 +1,6 @@
 /**
  * The provider plugin's Pulumi package schema, `provider/schema.json`, derived from what already
- * declares each shape: the property lists and rules of `src/inputs.ts` and `src/group-inputs.ts`
+ * declares each shape: the property lists and rules of `src/model/inputs.ts` and `src/model/group-inputs.ts`
  * (which properties, which are required, the `ifRunning` values, the defaults), and the TSDoc of the
  * TypeScript declarations (each property's type and description). Nothing is written twice: a
  * property without TSDoc, or with a type this file cannot map, stops the generation.
