@@ -30,7 +30,7 @@ export interface StackAwsConfig {
   readonly stsRegion?: string;
 }
 
-/** Every `aws:` key the provider reads, in the order the README lists them. */
+/** Every `aws:` key the provider reads, in the order docs/installation-configuration.md lists them. */
 export const STACK_CONFIG_KEYS = [
   "aws:region",
   "aws:profile",

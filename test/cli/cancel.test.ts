@@ -2,7 +2,7 @@
  * A pipeline job cancelled while `pulumi up` waits for a refresh, under the real CLI: Ctrl-C
  * (SIGINT to the terminal's foreground group), a job timeout (SIGTERM to the CLI) and a kill
  * (SIGKILL to the CLI and every process under it). Then what the CLI tells the user to do, and
- * `pulumi up` again. README, "When a pipeline job is cancelled", gives these steps.
+ * `pulumi up` again. docs/cancelled-jobs.md gives these steps.
  */
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";

@@ -134,7 +134,7 @@ describe("the real engine beside the harness", () => {
     const both = (schema: number) => (stack: Parameters<Parameters<Twins["up"]>[0]>[0]) =>
       views.map((v, i) => ({ name: "ab"[i], args: stack.args({ ...v, triggers: { schema } }) }));
     await twins.up(both(1));
-    // The harness has no --target (README, "The harness and the real CLI"): the CLI alone from here.
+    // The harness has no --target (docs/real-cli.md, "The harness and the real CLI"): the CLI alone from here.
     await twins.declare(both(2));
     const targeted = await twins.cli.up("--target", twins.cli.urn(TYPE, "a", "mv-refresh-e2e"));
     expect(targeted.code).toBe(0);
