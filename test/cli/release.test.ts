@@ -6,7 +6,7 @@
  * `plugins.providers` path and no `node` on PATH: the plugin it downloads is the single executable.
  */
 import { spawn, spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import type { GlueEmulator } from "../../src/emulator";
@@ -21,6 +21,7 @@ jest.setTimeout(600_000);
 
 const DAILY = { databaseName: "sales", tableName: "daily_totals_mv" };
 const PROGRAM = path.join(ROOT, "test", "fixtures", "release-python");
+const YAML_PROGRAM = path.join(ROOT, "test", "fixtures", "release-yaml");
 const PACKAGE = "pulumi-glue-mv-refresh";
 
 let scratch: string;
@@ -174,6 +175,42 @@ describe("a Python program installed from the local index", () => {
     expect(ok(preview)).toEqual(passed);
     expect(emulator.runs()).toHaveLength(1);
     expect(archiveRequests("0.2.0")).toHaveLength(1);
+  });
+});
+
+describe("a YAML program naming the plugin's version and download URL", () => {
+  let emulator: GlueEmulator;
+  let stack: CliStack;
+
+  beforeAll(async () => {
+    emulator = await emulatorFor([DAILY]);
+    const { binDir } = await cliToolchain();
+    stack = await CliStack.create({ programDir: YAML_PROGRAM, emulator, env: userEnv(binDir) });
+    const file = path.join(stack.workspace, "Pulumi.yaml");
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(
+        "pluginDownloadURL: PLUGIN_DOWNLOAD_URL",
+        `pluginDownloadURL: ${registry.url}/0.2.0/plugins`,
+      ),
+    );
+    await configurePlugin(stack, emulator);
+  });
+  afterAll(async () => {
+    stack?.close();
+    await emulator?.close();
+  });
+
+  it("deploys with the plugin pulumi fetched, then previews no change", async () => {
+    const before = archiveRequests("0.2.0").length;
+    const up = await stack.up();
+    expect(ok(up)).toEqual(passed);
+    expect(up.steps.map((s) => [s.name, s.op, s.ok])).toEqual([["daily", "create", true]]);
+    expect(await stack.outputs()).toEqual({ dailyRunId: emulator.runs(DAILY)[0].runId });
+    expect(archiveRequests("0.2.0")).toHaveLength(before + 1);
+    const preview = await stack.run(["preview", "--expect-no-changes", "--non-interactive"]);
+    expect(ok(preview)).toEqual(passed);
+    expect(emulator.runs()).toHaveLength(1);
   });
 });
 
