@@ -21,11 +21,12 @@
  * - `nodejs/`: the Node.js SDK as an npm package;
  * - `go/`: the Go SDK as a module in a Go module proxy's layout (`GOPROXY=file://…/go`);
  * - `maven/`: the Java SDK as a Maven repository's layout (jar and pom);
+ * - `dotnet/`: the .NET SDK's generated sources at the version, which the release workflow packs
+ *   with `dotnet pack` (the dotnet tools are not here);
  * - `SHA256SUMS` and `manifest.json`: every artifact with its size and digest.
  *
  * The SDKs are generated anew at the version (tools/gen-sdk.ts, from the release's schema) into a
- * scratch copy: sdk/ stays as committed. There is no .NET SDK package: the .NET SDK cannot be built
- * here (no `dotnet`).
+ * scratch copy: sdk/ stays as committed.
  */
 import { spawn } from "child_process";
 import { createHash } from "crypto";
@@ -84,7 +85,7 @@ export function hostPlatform(): Platform {
   return found;
 }
 
-export const ARTIFACT_KINDS = ["npm", "plugins", "python", "nodejs", "go", "java"] as const;
+export const ARTIFACT_KINDS = ["npm", "plugins", "python", "nodejs", "go", "java", "dotnet"] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
 export interface ReleaseOptions {
@@ -397,7 +398,9 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
   const platforms = options.platforms ?? PLATFORMS;
   const dir = path.resolve(options.out ?? path.join(ROOT, "release", version));
   const pluginDownloadURL = options.pluginDownloadURL;
-  const notes: string[] = ["dotnet: not built: the .NET SDK needs the dotnet tools, which are not here"];
+  const notes: string[] = [
+    "dotnet: sources only (dotnet/): the .NET SDK's package needs the dotnet tools, which are not here; the release workflow packs it",
+  ];
   if (!pluginDownloadURL)
     notes.push("schema: no pluginDownloadURL (--plugin-download-url): users install the plugin with --server");
   rmSync(dir, { recursive: true, force: true });
@@ -412,7 +415,7 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
     if (only.has("npm")) await buildNpmPackage(work, path.join(dir, "npm"), version, schema);
     if (only.has("plugins"))
       await buildPluginArchives(work, path.join(dir, "plugins"), version, schema, platforms, progress);
-    const sdkKinds: ArtifactKind[] = ["python", "nodejs", "go", "java"];
+    const sdkKinds: ArtifactKind[] = ["python", "nodejs", "go", "java", "dotnet"];
     if (sdkKinds.some((kind) => only.has(kind))) {
       progress("release: generating the SDKs");
       const sdk = await generateReleaseSdks(work, schemaFile, version);
@@ -420,6 +423,14 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
       if (only.has("nodejs")) await buildNodejsSdk(sdk, path.join(dir, "nodejs"));
       if (only.has("go")) await buildGoModule(sdk, path.join(dir, "go"), version);
       if (only.has("java")) await buildJava(sdk, path.join(dir, "maven"), version);
+      if (only.has("dotnet")) {
+        mkdirSync(path.join(dir, "dotnet"), { recursive: true });
+        await tarGz(
+          path.join(dir, "dotnet", `glue-mv-refresh-dotnet-sdk-${version}.tar.gz`),
+          path.join(sdk, "dotnet"),
+          ["."],
+        );
+      }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
