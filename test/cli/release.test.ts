@@ -5,15 +5,17 @@
  * the real Pulumi CLI runs with automatic plugin acquisition on, a Pulumi home of its own, no
  * `plugins.providers` path and no `node` on PATH: the plugin it downloads is the single executable.
  */
-import { spawn, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
+import { Engine } from "../../harness";
+import { installProgram } from "../../harness/packaging";
 import type { GlueEmulator } from "../../src/emulator";
 import { archiveName, buildRelease, EXECUTABLE, hostPlatform, type Release } from "../../tools/release";
 import { ROOT } from "../../tools/pulumi-cli";
 import { CliStack, cliToolchain, configurePlugin, type CliRun } from "../support/cli";
-import { emulatorFor } from "../support/e2e";
+import { emulatorFor, hostEnv } from "../support/e2e";
 import { startRegistry, type LocalRegistry } from "../support/registry";
 
 // Two releases, two virtualenvs filled from the package index's cache, and two deployments.
@@ -99,7 +101,7 @@ beforeAll(async () => {
       out: path.join(scratch, "registry", version),
       pluginDownloadURL: `${registry.url}/${version}/plugins`,
       platforms: [hostPlatform()],
-      only: ["plugins", "python"],
+      only: ["plugins", "python", "npm"],
       progress: () => undefined,
     });
   }
@@ -265,5 +267,54 @@ describe("an upgrade from 0.1.0 to 0.2.0", () => {
     expect(up.steps.map((s) => [s.name, s.op])).toEqual([["daily", "same"]]);
     expect(emulator.runs()).toHaveLength(1);
     expect(archiveRequests("0.2.0").length).toBeGreaterThan(0);
+    const providers = (await stack.state()).resources?.filter((r) => r.type === "pulumi:providers:glue-mv-refresh");
+    expect(providers?.map((p) => p.inputs?.version)).toEqual(["0.2.0"]);
+  });
+});
+
+describe("the npm package (the dynamic provider) upgraded from 0.1.0 to 0.2.0 in place", () => {
+  const PROGRAM_FILES = {
+    "Pulumi.yaml": "name: glue-mv-refresh-release-typescript\nruntime: nodejs\n",
+    "index.ts": [
+      'import * as pulumi from "@pulumi/pulumi";',
+      'import { MaterializedViewRefresh } from "pulumi-glue-mv-refresh";',
+      "const config = new pulumi.Config();",
+      'new MaterializedViewRefresh("daily", { ...{ databaseName: "sales", tableName: "daily_totals_mv" }, endpoint: config.require("endpoint") });',
+      "",
+    ].join("\n"),
+  };
+  const tarball = (version: string) => path.join(releases[version].dir, "npm", `${PACKAGE}-${version}.tgz`);
+  const installedVersion = (dir: string) =>
+    (JSON.parse(readFileSync(path.join(dir, "node_modules", PACKAGE, "package.json"), "utf8")) as { version: string })
+      .version;
+  let emulator: GlueEmulator;
+
+  beforeAll(async () => {
+    emulator = await emulatorFor([DAILY]);
+  });
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it("previews no change and deploys no refresh", async () => {
+    const dir = installProgram(mkdtempSync(path.join(scratch, "npm-")), `file:${tarball("0.1.0")}`, PROGRAM_FILES);
+    expect(installedVersion(dir)).toBe("0.1.0");
+    const engine = new Engine({ projectDir: dir, hostEnv: hostEnv(emulator) });
+    const config = { "aws:region": "us-east-1", endpoint: emulator.endpoint };
+    expect((await engine.up({ config })).steps.map((s) => s.op)).toEqual(["create"]);
+
+    execFileSync(
+      "npm",
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", `file:${tarball("0.2.0")}`],
+      {
+        cwd: dir,
+      },
+    );
+    expect(installedVersion(dir)).toBe("0.2.0");
+    const preview = await engine.preview({ config });
+    expect(preview.steps.map((s) => s.op)).toEqual(["same"]);
+    const up = await engine.up({ config });
+    expect(up.steps.map((s) => s.op)).toEqual(["same"]);
+    expect(emulator.runs()).toHaveLength(1);
   });
 });
