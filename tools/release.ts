@@ -367,8 +367,18 @@ function filesUnder(dir: string, prefix = ""): string[] {
 }
 
 /** The Java SDK's jar and pom in a Maven repository's layout. */
-async function buildJava(sdk: string, out: string, version: string): Promise<void> {
+async function buildJava(sdk: string, out: string, version: string, pluginDownloadURL?: string): Promise<void> {
   const dir = path.join(sdk, "java");
+  // What pulumi-java's Gradle build writes beside version.txt, and the Java host reads to name the
+  // plugin a program needs, and where to fetch it, before the program runs.
+  writeFileSync(
+    path.join(dir, "src", "main", "resources", "com", "pulumi", PLUGIN_NAME, "plugin.json"),
+    JSON.stringify(
+      { resource: true, name: PLUGIN_NAME, version, ...(pluginDownloadURL ? { server: pluginDownloadURL } : {}) },
+      null,
+      2,
+    ) + "\n",
+  );
   await run("mvn", ["-B", "-q", "--no-transfer-progress", "package"], dir);
   const pom = readFileSync(path.join(dir, "pom.xml"), "utf8");
   const head = pom.replace(/<!--[\s\S]*?-->/g, "");
@@ -422,7 +432,7 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
       if (only.has("python")) await buildPython(sdk, path.join(dir, "python"), progress);
       if (only.has("nodejs")) await buildNodejsSdk(sdk, path.join(dir, "nodejs"));
       if (only.has("go")) await buildGoModule(sdk, path.join(dir, "go"), version);
-      if (only.has("java")) await buildJava(sdk, path.join(dir, "maven"), version);
+      if (only.has("java")) await buildJava(sdk, path.join(dir, "maven"), version, pluginDownloadURL);
       if (only.has("dotnet")) {
         mkdirSync(path.join(dir, "dotnet"), { recursive: true });
         await tarGz(

@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { homedir, tmpdir } from "os";
 import * as path from "path";
 import { Engine } from "../../harness";
 import { installProgram } from "../../harness/packaging";
@@ -24,6 +24,7 @@ jest.setTimeout(600_000);
 const DAILY = { databaseName: "sales", tableName: "daily_totals_mv" };
 const PROGRAM = path.join(ROOT, "test", "fixtures", "release-python");
 const YAML_PROGRAM = path.join(ROOT, "test", "fixtures", "release-yaml");
+const JAVA_PROGRAM = path.join(ROOT, "test", "fixtures", "release-java");
 const PACKAGE = "pulumi-glue-mv-refresh";
 
 let scratch: string;
@@ -101,7 +102,7 @@ beforeAll(async () => {
       out: path.join(scratch, "registry", version),
       pluginDownloadURL: `${registry.url}/${version}/plugins`,
       platforms: [hostPlatform()],
-      only: ["plugins", "python", "npm"],
+      only: version === "0.2.0" ? ["plugins", "python", "npm", "java"] : ["plugins", "python", "npm"],
       progress: () => undefined,
     });
   }
@@ -195,6 +196,60 @@ describe("a YAML program naming the plugin's version and download URL", () => {
         "pluginDownloadURL: PLUGIN_DOWNLOAD_URL",
         `pluginDownloadURL: ${registry.url}/0.2.0/plugins`,
       ),
+    );
+    await configurePlugin(stack, emulator);
+  });
+  afterAll(async () => {
+    stack?.close();
+    await emulator?.close();
+  });
+
+  it("deploys with the plugin pulumi fetched, then previews no change", async () => {
+    const before = archiveRequests("0.2.0").length;
+    const up = await stack.up();
+    expect(ok(up)).toEqual(passed);
+    expect(up.steps.map((s) => [s.name, s.op, s.ok])).toEqual([["daily", "create", true]]);
+    expect(await stack.outputs()).toEqual({ dailyRunId: emulator.runs(DAILY)[0].runId });
+    expect(archiveRequests("0.2.0")).toHaveLength(before + 1);
+    const preview = await stack.run(["preview", "--expect-no-changes", "--non-interactive"]);
+    expect(ok(preview)).toEqual(passed);
+    expect(emulator.runs()).toHaveLength(1);
+  });
+});
+
+describe("a Java program with the SDK from the release's Maven repository", () => {
+  let emulator: GlueEmulator;
+  let stack: CliStack;
+
+  beforeAll(async () => {
+    emulator = await emulatorFor([DAILY]);
+    // The SDK comes from the release's repository, not from a copy an earlier run left in the local one.
+    rmSync(path.join(homedir(), ".m2", "repository", "com", "pulumi", "gluemvrefresh", "glue-mv-refresh", "0.2.0"), {
+      recursive: true,
+      force: true,
+    });
+    stack = await CliStack.create({
+      programDir: JAVA_PROGRAM,
+      emulator,
+      // Maven and the JDK from the machine's PATH; a JVM that starts faster for Maven's short runs.
+      env: {
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+        MAVEN_OPTS: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+      },
+    });
+    const pom = path.join(stack.workspace, "pom.xml");
+    writeFileSync(
+      pom,
+      readFileSync(pom, "utf8").replace(
+        ">RELEASE_REPOSITORY<",
+        `>file://${path.join(releases["0.2.0"].dir, "maven")}<`,
+      ),
+    );
+    // The project's Java host by path, as the language suite names it (the CLI would warn on finding it on PATH).
+    const file = path.join(stack.workspace, "Pulumi.yaml");
+    writeFileSync(
+      file,
+      `${readFileSync(file, "utf8")}plugins:\n  languages:\n    - name: java\n      path: ${stack.toolchain.binDir}\n`,
     );
     await configurePlugin(stack, emulator);
   });
