@@ -53,6 +53,9 @@ import { pluginSchema } from "./schema";
 export const PLUGIN_NAME = "glue-mv-refresh";
 export const EXECUTABLE = `pulumi-resource-${PLUGIN_NAME}`;
 
+/** The sentinel Node.js looks for to know it carries a single-executable blob. */
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+
 /** The Node.js the single executables are made from: one version for every platform's binary. */
 export const PLUGIN_NODE_VERSION = "22.23.2";
 
@@ -245,9 +248,12 @@ async function buildPluginArchives(
       const target = path.join(stage, executable);
       copyFileSync(await nodeBinary(platform.nodePackage, progress), target);
       chmodSync(target, 0o755);
-      const args = [target, "NODE_SEA_BLOB", blob, "--sentinel-fuse", "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2"];
+      const args = [target, "NODE_SEA_BLOB", blob, "--sentinel-fuse", SEA_FUSE];
       if (platform.os === "darwin") args.push("--macho-segment-name", "NODE_SEA");
       await run(bin("postject"), args, stage);
+      // postject flips the fuse when it injects: a binary whose fuse is unflipped would start as plain node.
+      if (!readFileSync(target).includes(`${SEA_FUSE}:1`))
+        throw new Error(`release: ${platformName(platform)}: the blob was not injected (the fuse is not flipped)`);
       files.push(executable);
     } else {
       copyFileSync(bundle, path.join(stage, path.basename(bundle)));
