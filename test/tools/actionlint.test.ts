@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { actionlintVersion, exampleWorkflows, runActionlint } from "../../tools/actionlint";
+import { actionlintVersion, exampleWorkflows, repositoryWorkflows, runActionlint } from "../../tools/actionlint";
 import { ROOT } from "../../tools/pulumi-cli";
 
 // The first run builds actionlint.
@@ -18,6 +18,12 @@ it("lints the examples' workflows, which pass", async () => {
   const { code, output } = await runActionlint(exampleWorkflows(), "pipe");
   expect({ code, output }).toEqual({ code: 0, output: "" });
   expect(actionlintVersion()).toMatch(/^v1\.\d+\.\d+$/);
+});
+
+it("lints the repository's release workflow, which passes", async () => {
+  expect(repositoryWorkflows()).toEqual([".github/workflows/release.yml"]);
+  const { code, output } = await runActionlint(repositoryWorkflows(), "pipe");
+  expect({ code, output }).toEqual({ code: 0, output: "" });
 });
 
 it("fails a broken workflow and names each mistake", async () => {
