@@ -44,6 +44,7 @@ const NAMED_TYPES: Record<string, string> = {
   MaterializedViewRefreshGroupRun: token("GroupRun"),
   PluginRoleToAssume: token("RoleToAssume"),
   PluginEndpoints: token("Endpoints"),
+  PluginForecast: token("Forecast"),
 };
 /** Numbers the rules require whole (`maxConcurrent`, `durationSeconds`): integers in every language. */
 const WHOLE_NUMBERS = new Set(["maxConcurrent", "durationSeconds"]);
@@ -244,6 +245,7 @@ export function pluginSchema(version: string): Spec {
   const groupOutputs = membersOf("MaterializedViewRefreshGroup", all);
   const member = membersOf("MaterializedViewRefreshGroupMember", all);
   const config = membersOf("PluginConfig", all);
+  const groupPluginOutputs = membersOf("PluginGroupOutputs", all);
 
   // Inputs: every property the rules judge, but those only the TypeScript classes set.
   const publicOf = (set: { rules: object; internal: readonly string[] }, alsoPublic: readonly string[] = []) =>
@@ -309,6 +311,10 @@ export function pluginSchema(version: string): Spec {
         membersOf("PluginRoleToAssume", all),
         new Set(["externalId"]),
       ),
+      [NAMED_TYPES.PluginForecast]: objectType(
+        "What a refresh that would start is expected to take and cost, from its view's recent runs.",
+        membersOf("PluginForecast", all),
+      ),
       [NAMED_TYPES.PluginEndpoints]: objectType(
         "Endpoints in place of the AWS SDK's for the region.",
         membersOf("PluginEndpoints", all),
@@ -333,7 +339,7 @@ export function pluginSchema(version: string): Spec {
           "holds one of the deployment's `--parallel` slots.",
         inputProperties: properties(groupInputNames, [groupArgs, args], { plugin: true }),
         requiredInputs: [...GROUP_SET.required],
-        properties: properties(["runs", "maxConcurrent"], [groupOutputs, groupArgs]),
+        properties: properties(["runs", "maxConcurrent", "forecast"], [groupOutputs, groupArgs, groupPluginOutputs]),
         required: ["runs"],
       },
     },

@@ -55,6 +55,8 @@ export interface Forecast {
   readonly dpuHourPriceUsd: number;
   /** Whether that price is another region's, for want of the region's own. */
   readonly priceAssumed?: boolean;
+  /** Why no forecast could be made: the List call that failed, on one line (`basis` is then "none"). */
+  readonly error?: string;
 }
 
 /** The nearest-rank percentile (0 < p ≤ 1) of numbers; undefined for none. */
@@ -140,6 +142,19 @@ export function forecast(request: ForecastRequest): Forecast {
   return { ...base, basis: "none", basedOnRuns: 0 };
 }
 
+/** No forecast, for want of the runs: a List that failed. */
+export function unavailable(fullRefresh: boolean, region: string, error: string, dpuHourPriceUsd?: number): Forecast {
+  const price = dpuHourPrice(region, dpuHourPriceUsd);
+  return {
+    refreshType: fullRefresh ? "FULL" : "INCREMENTAL",
+    basis: "none",
+    basedOnRuns: 0,
+    dpuHourPriceUsd: price.usd,
+    ...(price.assumed ? { priceAssumed: true } : {}),
+    error,
+  };
+}
+
 /** "$0.12", "$0.0031": cents, or the first figures of a smaller amount. */
 export function formatUsd(usd: number): string {
   return usd >= 0.01 || usd === 0 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
@@ -148,6 +163,7 @@ export function formatUsd(usd: number): string {
 /** The forecast as one line: how long, how much, on what it is based. */
 export function describeForecast(f: Forecast): string {
   const type = f.refreshType;
+  if (f.error !== undefined) return `no forecast: ${f.error}`;
   if (f.basis === "none")
     return `${type} refresh: no history (no successful ${type} run of this view or of its database's other views), no forecast`;
   const ms = (s: number) => formatDuration(s * 1000);

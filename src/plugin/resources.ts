@@ -18,7 +18,10 @@ export const GROUP_TYPE = `${PLUGIN_NAME}:index:MaterializedViewRefreshGroup`;
 type Values = Record<string, unknown>;
 
 /** A lifecycle over values as they cross the wire, untyped: the plugin checks before it calls. */
-export type WireLifecycle = Required<pulumi.dynamic.ResourceProvider<Values, Values>>;
+export type WireLifecycle = Required<pulumi.dynamic.ResourceProvider<Values, Values>> & {
+  /** The outputs of a create (no `olds`) or update as previewed, with the forecast; starts nothing. */
+  preview(inputs: Values, olds?: Values): Promise<Values>;
+};
 
 /** Inputs ready for a lifecycle's check, and what the plugin itself refused in them. */
 export interface Prepared {
@@ -42,6 +45,44 @@ export interface PluginRefreshOutputs {
    * refresh the downstream view after this one.
    */
   readonly upstream: UpstreamRun;
+  /**
+   * In a preview of a create or an update that would start a refresh: what the refresh is expected
+   * to take and cost, from the view's recent runs (`pulumi preview --json` carries it). Not recorded
+   * by an update.
+   */
+  readonly forecast?: PluginForecast;
+}
+
+/** What a refresh that would start is expected to take and cost. */
+export interface PluginForecast {
+  /** The refresh type the run is expected to be, FULL or INCREMENTAL. */
+  readonly refreshType: string;
+  /** Whose runs the figures come from: `own`, `database` (the database's other views: a weaker guess) or `none`. */
+  readonly basis: string;
+  /** How many runs the figures are based on; 0 with no history. */
+  readonly basedOnRuns: number;
+  /** The median duration of those runs, in seconds. */
+  readonly durationSeconds?: number;
+  /** The 90th-percentile duration, in seconds: the pessimistic figure. */
+  readonly p90DurationSeconds?: number;
+  /** The median DPU-seconds of those runs. */
+  readonly dpuSeconds?: number;
+  /** The median cost in USD, at `dpuHourPriceUsd`. */
+  readonly costUsd?: number;
+  /** The 90th-percentile cost in USD. */
+  readonly p90CostUsd?: number;
+  /** The price of a DPU-hour in USD the cost is at. */
+  readonly dpuHourPriceUsd: number;
+  /** Whether that price is us-east-1's, for want of the region's own published price. */
+  readonly priceAssumed?: boolean;
+  /** Why no forecast could be made: the List call that failed. */
+  readonly error?: string;
+}
+
+/** What the plugin's MaterializedViewRefreshGroup shows in a preview beside its outputs. */
+export interface PluginGroupOutputs {
+  /** In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. */
+  readonly forecast?: Readonly<Record<string, PluginForecast>>;
 }
 
 /** A resource's name: the last part of its URN. */
@@ -83,6 +124,8 @@ export function refreshResource(lifecycle: RefreshLifecycle): PluginResource {
     lifecycle: lifecycle as unknown as WireLifecycle,
     prepare: (news, name) => withSources({ ...news, resourceName: name }, ""),
     present: (outs) => {
+      // A preview's run is not known yet: neither is the upstream a downstream view takes.
+      if (outs.runId === UNKNOWN) return { ...outs, upstream: UNKNOWN };
       const upstream = upstreamOf(outs);
       return upstream ? { ...outs, upstream } : outs;
     },
