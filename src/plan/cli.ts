@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 /**
- * `glue-mv-refresh plan`: previews the stack in the current directory (any language) with Pulumi's
- * Automation API and prints the plan of its refreshes (model/plan.ts): `--json` for machines,
- * `--markdown` for a pull-request comment. The preview is the engine's own, so it is read-only and
- * enforces the budget as `pulumi preview` does.
+ * `glue-mv-refresh plan`: previews the stack in the current directory (any language) and prints the
+ * plan of its refreshes (model/plan.ts): `--json` for machines, `--markdown` for a pull-request
+ * comment. Pulumi's Automation API finds the workspace, its selected stack and the Pulumi CLI; the
+ * preview is that CLI's `pulumi preview --json`, run twice: its digest's steps carry each resource's
+ * dependencies (a chain's order), which the engine's events lack, and its streamed events
+ * (PULUMI_ENABLE_STREAMING_JSON_PREVIEW) the previewed outputs (the forecasts), which the digest
+ * lacks; the Automation API's own preview streams events through `--event-log`, a flag not every
+ * CLI build has. It is the engine's own preview, so it is read-only and enforces the budget as
+ * `pulumi preview` does.
  */
-import { LocalWorkspace, type EngineEvent } from "@pulumi/pulumi/automation";
+import { execFile } from "child_process";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { buildPlan, planMarkdown, planText } from "../model/plan";
-import { stepsFromEvents } from "./steps";
+import { stepsFromPreview, withOutputs, type PreviewJson } from "./steps";
 
 const USAGE = `Usage: glue-mv-refresh plan [--stack NAME] [--cwd DIR] [--json | --markdown]
 
@@ -52,22 +58,42 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error("glue-mv-refresh plan: no stack is selected here; pass --stack NAME");
     return 2;
   }
-  const stack = await LocalWorkspace.selectStack({ stackName: name, workDir: options.cwd });
-  const events: EngineEvent[] = [];
+  // The preview's digest (`--json`) carries each step's inputs and dependencies (a chain's order);
+  // the previewed outputs, where the forecasts are, come only in the engine's events, which this
+  // CLI streams instead of the digest when asked to: two previews, both read-only.
+  const preview = (streaming: boolean) =>
+    new Promise<{ stdout: string; stderr: string; failed: boolean }>((resolve) =>
+      execFile(
+        workspace.pulumiCommand.command,
+        ["preview", "--json", "--non-interactive", "--stack", name],
+        {
+          cwd: options.cwd,
+          env: {
+            ...process.env,
+            ...workspace.envVars,
+            ...(streaming ? { PULUMI_ENABLE_STREAMING_JSON_PREVIEW: "true" } : {}),
+          },
+          maxBuffer: 1 << 30,
+        },
+        (error, out, err) => resolve({ stdout: out, stderr: err, failed: error !== null }),
+      ),
+    );
+  const [digest, events] = [await preview(false), await preview(true)];
+  let parsed: PreviewJson | undefined;
   try {
-    await stack.preview({ onEvent: (e) => events.push(e) });
-  } catch (error) {
+    parsed = JSON.parse(digest.stdout) as PreviewJson;
+  } catch {
+    parsed = undefined;
+  }
+  if (digest.failed || events.failed || !parsed) {
     // The preview's own errors (a budget exceeded, a bad input), as the engine reported them.
-    const diagnostics = events
-      .map((e) => e.diagnosticEvent)
-      .filter((d) => d?.severity === "error")
-      .map((d) => d!.message.trim());
+    const errors = (parsed?.diagnostics ?? []).filter((d) => d.severity === "error").map((d) => d.message.trim());
     console.error(
-      `glue-mv-refresh plan: the preview of stack ${name} failed:\n${diagnostics.join("\n") || String(error)}`,
+      `glue-mv-refresh plan: the preview of stack ${name} failed:\n${errors.join("\n") || (digest.stderr + events.stderr).trim()}`,
     );
     return 1;
   }
-  const plan = buildPlan(stepsFromEvents(events));
+  const plan = buildPlan(stepsFromPreview(withOutputs(parsed, events.stdout)));
   const text =
     options.format === "json"
       ? JSON.stringify({ stack: name, ...plan }, null, 2)

@@ -1,11 +1,11 @@
 /**
- * The refreshes a preview says would start, from its engine events: each plugin
+ * The refreshes a preview says would start, from `pulumi preview --json`: each plugin
  * MaterializedViewRefresh created, replaced or updated with a `forecast` in its previewed outputs,
- * and each group's members with theirs; the views each is built on from its triggers' `source:`
- * keys (the upstreams' runs). Resources of the TypeScript dynamic provider carry no forecast (the
- * engine calls no Create or Update of a dynamic provider in a preview) and are left out. Pure.
+ * and each group's members with theirs; the views each waits for from the resources it depends on
+ * (a chain's `upstreams`), which the engine records in each step's `newState.dependencies`.
+ * Resources of the TypeScript dynamic provider carry no forecast (the engine calls no Create or
+ * Update of a dynamic provider in a preview) and are left out. Pure.
  */
-import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
 import type { Forecast } from "../model/forecast";
 import type { PlannedStep, PlannedView } from "../model/plan";
 
@@ -13,71 +13,115 @@ export const REFRESH_TOKEN = "glue-mv-refresh:index:MaterializedViewRefresh";
 export const GROUP_TOKEN = "glue-mv-refresh:index:MaterializedViewRefreshGroup";
 
 type Values = Record<string, unknown>;
-const isMap = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
-const isForecast = (v: unknown): v is Forecast => isMap(v) && typeof v.refreshType === "string";
 
-/** The views a resource's triggers say it is built on. */
-const afterOf = (inputs: Values): string[] =>
-  isMap(inputs.triggers)
-    ? Object.keys(inputs.triggers)
-        .filter((k) => k.startsWith("source:"))
-        .map((k) => k.slice("source:".length))
-    : [];
-
-function why(m: StepEventMetadata): string {
-  if (m.op === "create") return "a new view";
-  if (m.op === "replace" || m.op === "create-replacement")
-    return `replaced: ${(m.keys ?? m.diffs ?? []).join(", ")} changed`;
-  return `${(m.diffs ?? []).join(", ") || "its last run"} changed`;
+/** What the plan reads of `pulumi preview --json`. */
+export interface PreviewJson {
+  readonly steps?: readonly {
+    readonly op: string;
+    readonly urn: string;
+    readonly diffReasons?: readonly string[];
+    readonly newState?: {
+      readonly type: string;
+      readonly inputs?: Values;
+      readonly outputs?: Values;
+      readonly dependencies?: readonly string[];
+      readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+    };
+  }[];
+  readonly diagnostics?: readonly { readonly message: string; readonly severity: string; readonly urn?: string }[];
 }
 
+const isMap = (v: unknown): v is Values => typeof v === "object" && v !== null && !Array.isArray(v);
+const isForecast = (v: unknown): v is Forecast => isMap(v) && typeof v.refreshType === "string";
 const nameOfUrn = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+const viewOf = (v: Values) => `${String(v.databaseName)}.${String(v.tableName)}`;
 
-/** The steps of a preview, in the order the engine planned their resources. */
-export function stepsFromEvents(events: readonly EngineEvent[]): PlannedStep[] {
-  const latest = new Map<string, StepEventMetadata>();
-  for (const e of events) {
-    const m = e.resOutputsEvent?.metadata ?? e.resourcePreEvent?.metadata;
-    if (m && (m.type === REFRESH_TOKEN || m.type === GROUP_TOKEN) && m.op !== "delete" && m.op !== "same")
-      latest.set(m.urn, { ...latest.get(m.urn), ...m, new: m.new ?? latest.get(m.urn)?.new });
+function why(op: string, reasons: readonly string[] | undefined): string {
+  if (op === "create") return "a new view";
+  const changed = reasons && reasons.length > 0 ? `${reasons.join(", ")} changed` : "its last run did not succeed";
+  return op === "update" ? changed : `replaced: ${changed}`;
+}
+
+/**
+ * The preview's steps with the previewed outputs the engine's events (one JSON event a line, as a
+ * streamed `pulumi preview --json` prints them) report for each resource.
+ */
+export function withOutputs(preview: PreviewJson, eventLog: string): PreviewJson {
+  const outputs = new Map<string, Values>();
+  for (const line of eventLog.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      const event = JSON.parse(line) as Record<string, { metadata?: { urn?: string; new?: { outputs?: Values } } }>;
+      const metadata = (event.resOutputsEvent ?? event.resourcePreEvent)?.metadata;
+      if (metadata?.urn && isMap(metadata.new?.outputs) && Object.keys(metadata.new.outputs).length > 0)
+        outputs.set(metadata.urn, metadata.new.outputs);
+    } catch {
+      // A line cut short: the events before it are read.
+    }
+  }
+  return {
+    ...preview,
+    steps: preview.steps?.map((s) =>
+      s.newState && outputs.has(s.urn) ? { ...s, newState: { ...s.newState, outputs: outputs.get(s.urn) } } : s,
+    ),
+  };
+}
+
+/** The steps of a preview, in the engine's order, each with the views it waits for. */
+export function stepsFromPreview(preview: PreviewJson): PlannedStep[] {
+  const relevant = (preview.steps ?? []).filter(
+    (s) =>
+      (s.newState?.type === REFRESH_TOKEN || s.newState?.type === GROUP_TOKEN) &&
+      ["create", "update", "replace", "create-replacement"].includes(s.op),
+  );
+  // The views of each resource, by URN, for the views a dependent resource waits for.
+  const viewsByUrn = new Map<string, string[]>();
+  for (const s of relevant) {
+    const inputs = s.newState!.inputs ?? {};
+    viewsByUrn.set(
+      s.urn,
+      s.newState!.type === REFRESH_TOKEN
+        ? [viewOf(inputs)]
+        : Object.values(isMap(inputs.views) ? inputs.views : {}).map((m) => viewOf(isMap(m) ? m : {})),
+    );
   }
   const steps: PlannedStep[] = [];
-  for (const m of latest.values()) {
-    const inputs = (m.new?.inputs ?? {}) as Values;
-    const outputs = (m.new?.outputs ?? {}) as Values;
-    if (m.type === REFRESH_TOKEN) {
+  const seen = new Set<string>();
+  for (const s of relevant) {
+    if (seen.has(s.urn)) continue; // a replacement's two halves
+    seen.add(s.urn);
+    const { type, inputs = {}, outputs = {}, dependencies = [], propertyDependencies = {} } = s.newState!;
+    const on = new Set([...dependencies, ...Object.values(propertyDependencies).flat()]);
+    const after = [...on].flatMap((urn) => viewsByUrn.get(urn) ?? []);
+    if (type === REFRESH_TOKEN) {
       const forecast = isForecast(outputs.forecast) ? outputs.forecast : undefined;
-      if (!forecast && m.op === "update") continue; // a change of settings: no run
+      if (!forecast && s.op === "update") continue; // a change of settings: no run
       steps.push({
         kind: "view",
         refresh: {
-          name: nameOfUrn(m.urn),
-          view: `${String(inputs.databaseName)}.${String(inputs.tableName)}`,
-          why: why(m),
+          name: nameOfUrn(s.urn),
+          view: viewOf(inputs),
+          why: why(s.op, s.diffReasons),
           ...(forecast ? { forecast } : {}),
-          after: afterOf(inputs),
+          after,
         },
       });
       continue;
     }
     const forecasts = isMap(outputs.forecast) ? outputs.forecast : {};
-    const views = isMap(inputs.views) ? inputs.views : {};
-    const members: PlannedView[] = Object.entries(views)
+    const members: PlannedView[] = Object.entries(isMap(inputs.views) ? inputs.views : {})
       .filter(([key]) => isForecast(forecasts[key]))
-      .map(([key, member]) => {
-        const v = isMap(member) ? member : {};
-        return {
-          name: key,
-          view: `${String(v.databaseName)}.${String(v.tableName)}`,
-          why: m.op === "create" ? "a new view" : "its triggers or settings changed",
-          forecast: forecasts[key] as Forecast,
-          after: afterOf(v),
-        };
-      });
+      .map(([key, member]) => ({
+        name: key,
+        view: viewOf(isMap(member) ? member : {}),
+        why: why(s.op, s.diffReasons),
+        forecast: forecasts[key] as Forecast,
+        after,
+      }));
     if (members.length > 0)
       steps.push({
         kind: "group",
-        name: nameOfUrn(m.urn),
+        name: nameOfUrn(s.urn),
         ...(typeof inputs.maxConcurrent === "number" ? { maxConcurrent: inputs.maxConcurrent } : {}),
         members,
       });

@@ -1,59 +1,73 @@
-import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { GROUP_TOKEN, REFRESH_TOKEN, stepsFromEvents } from "../../src/plan/steps";
+import { GROUP_TOKEN, REFRESH_TOKEN, stepsFromPreview } from "../../src/plan/steps";
 import { parseArgs } from "../../src/plan/cli";
 
 const forecast = { refreshType: "FULL", basis: "own", basedOnRuns: 2, durationSeconds: 60, dpuHourPriceUsd: 0.44 };
-const event = (op: string, type: string, name: string, inputs: object, outputs: object, diffs?: string[]) =>
-  ({
-    sequence: 1,
-    timestamp: 0,
-    resOutputsEvent: {
-      metadata: {
-        op,
-        type,
-        urn: `urn:pulumi:dev::p::${type}::${name}`,
-        provider: "",
-        ...(diffs ? { diffs } : {}),
-        new: { type, urn: "", id: "", parent: "", provider: "", inputs, outputs },
-      },
-    },
-  }) as unknown as EngineEvent;
+const urn = (type: string, name: string) => `urn:pulumi:dev::p::${type}::${name}`;
+const step = (
+  op: string,
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  outputs: Record<string, unknown>,
+  extra: object = {},
+) => ({
+  op,
+  urn: urn(type, name),
+  newState: { type, inputs, outputs, ...extra },
+});
 
-it("reads the refreshes a preview would start, their upstreams from their triggers, and groups' members", () => {
-  const steps = stepsFromEvents([
-    event("create", REFRESH_TOKEN, "orders", { databaseName: "sales", tableName: "orders_mv" }, { forecast }),
-    event(
-      "update",
-      REFRESH_TOKEN,
-      "daily",
-      { databaseName: "sales", tableName: "daily_mv", triggers: { "source:sales.orders_mv": "x" } },
-      { forecast },
-      ["triggers"],
-    ),
-    event("update", REFRESH_TOKEN, "quiet", { databaseName: "sales", tableName: "q" }, {}, ["quiet"]),
-    event("same", REFRESH_TOKEN, "same", { databaseName: "sales", tableName: "s" }, {}),
-    event(
-      "create",
-      GROUP_TOKEN,
-      "nightly",
+it("reads the refreshes a preview would start, the views they wait for, and groups' members", () => {
+  const steps = stepsFromPreview({
+    steps: [
+      step("create", REFRESH_TOKEN, "orders", { databaseName: "sales", tableName: "orders_mv" }, { forecast }),
       {
-        maxConcurrent: 2,
-        views: { a: { databaseName: "sales", tableName: "a" }, b: { databaseName: "sales", tableName: "b" } },
+        ...step(
+          "update",
+          REFRESH_TOKEN,
+          "daily",
+          { databaseName: "sales", tableName: "daily_mv" },
+          { forecast },
+          {
+            dependencies: [
+              urn(REFRESH_TOKEN, "orders"),
+              "urn:pulumi:dev::p::pulumi:providers:glue-mv-refresh::default",
+            ],
+          },
+        ),
+        diffReasons: ["triggers", "upstreams"],
       },
-      { forecast: { a: forecast } },
-    ),
-  ]);
+      step("update", REFRESH_TOKEN, "quiet", { databaseName: "sales", tableName: "q" }, {}),
+      step("same", REFRESH_TOKEN, "same", { databaseName: "sales", tableName: "s" }, { forecast }),
+      step(
+        "create",
+        GROUP_TOKEN,
+        "nightly",
+        {
+          maxConcurrent: 2,
+          views: { a: { databaseName: "sales", tableName: "a" }, b: { databaseName: "sales", tableName: "b" } },
+        },
+        { forecast: { a: forecast } },
+        { dependencies: [urn(REFRESH_TOKEN, "daily")] },
+      ),
+    ],
+  });
   expect(steps).toEqual([
     { kind: "view", refresh: { name: "orders", view: "sales.orders_mv", why: "a new view", forecast, after: [] } },
     {
       kind: "view",
-      refresh: { name: "daily", view: "sales.daily_mv", why: "triggers changed", forecast, after: ["sales.orders_mv"] },
+      refresh: {
+        name: "daily",
+        view: "sales.daily_mv",
+        why: "triggers, upstreams changed",
+        forecast,
+        after: ["sales.orders_mv"],
+      },
     },
     {
       kind: "group",
       name: "nightly",
       maxConcurrent: 2,
-      members: [{ name: "a", view: "sales.a", why: "a new view", forecast, after: [] }],
+      members: [{ name: "a", view: "sales.a", why: "a new view", forecast, after: ["sales.daily_mv"] }],
     },
   ]);
 });
