@@ -45,16 +45,25 @@ export class BudgetSettings {
   }
 }
 
+type Listing = Promise<{ runs: RefreshRun[] } | { error: string }>;
+
+/**
+ * The databases' listings per clock (one in a provider process, each test its own), shared by the
+ * process's forecasters, so that a refresh's and a group's views of one database list it once.
+ */
+const databaseListings = new WeakMap<Clock, Map<string, { at: number; listing: Listing }>>();
+
 export class Forecaster {
-  private readonly databases = new Map<
-    string,
-    { at: number; listing: Promise<{ runs: RefreshRun[] } | { error: string }> }
-  >();
+  private readonly databases: Map<string, { at: number; listing: Listing }>;
 
   constructor(
     private readonly clock: Clock,
     private readonly list: ListForForecast = listRunsForForecast,
-  ) {}
+  ) {
+    let shared = databaseListings.get(clock);
+    if (!shared) databaseListings.set(clock, (shared = new Map<string, { at: number; listing: Listing }>()));
+    this.databases = shared;
+  }
 
   /** A database's runs, listed once a minute at most for all the views that ask. */
   private database(target: AwsTarget, s: ResolvedSettings) {

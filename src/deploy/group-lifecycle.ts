@@ -102,7 +102,7 @@ export function createGroupLifecycle(options: LifecycleOptions = {}): GroupLifec
       return { ...head, forecast: await forecastMembers(inputs, olds, true) };
     },
 
-    async check(_olds, news) {
+    async check(olds, news) {
       targets.configured();
       const failures = validateGroupInputs(news as unknown as Record<string, unknown>);
       if (failures.length === 0 && !isUnknown(news.views)) {
@@ -110,6 +110,9 @@ export function createGroupLifecycle(options: LifecycleOptions = {}): GroupLifec
           const partial = memberSettings(news, key);
           await targets.checkGuards(partial, within(ctx, knownTimeout(partial.timeoutMinutes)));
         }
+        // The dynamic provider's preview calls no Create: a new group's forecasts are said, and
+        // held to the budget, here, when a budget is set.
+        if (Object.keys(olds ?? {}).length === 0) await forecastMembers(news, undefined, false);
       }
       return { inputs: news, failures };
     },
@@ -122,6 +125,8 @@ export function createGroupLifecycle(options: LifecycleOptions = {}): GroupLifec
       const removed = Object.keys(olds.runs ?? {}).some((key) => !(key in news.views));
       const changed =
         removed || olds.maxConcurrent !== news.maxConcurrent || members.some((m) => planOf(m).kind !== "none");
+      // Nor Update: the members' forecasts are said, and held to the budget, here, when one is set.
+      if (changed) await forecastMembers(news, olds, false);
       return { changes: changed };
     },
 

@@ -27,6 +27,7 @@ import {
 import { verdict } from "./verdict";
 import { BudgetSettings, Forecaster, forecastLine, processLedger } from "./forecasting";
 import type { Forecast } from "../model/forecast";
+import { limits } from "../model/budget";
 import { UNKNOWN } from "../model/inputs";
 import type { RunStatus } from "../model/run";
 
@@ -137,13 +138,13 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
    * update, whose preview already said it).
    */
   async function forecastOf(s: ResolvedSettings, target: AwsTarget, why: string, always: boolean) {
-    const limits = budget.get();
-    if (!always && limits.maxCostUsd === undefined && limits.maxDpuHours === undefined) return undefined;
-    const result = await forecaster.forView(s, target, limits.dpuHourPriceUsd);
+    const budgetNow = budget.get();
+    if (!always && !limits(budgetNow)) return undefined;
+    const result = await forecaster.forView(s, target, budgetNow.dpuHourPriceUsd);
     say(ctx, s, forecastLine(why, result));
     processLedger.charge(
       [{ name: s.resourceName, view: `${s.databaseName}.${s.tableName}`, forecast: result }],
-      limits,
+      budgetNow,
       subject(ctx.kind, s),
     );
     return result;
@@ -167,12 +168,19 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
       return { ...state, forecast: await forecastOf(settings, target, why, true) };
     },
 
-    async check(_olds, news) {
+    async check(olds, news) {
       targets.configured();
       const failures = validateInputs(news as unknown as Record<string, unknown>);
       if (failures.length === 0) {
         const partial = withDefaults(news);
-        await targets.checkGuards(partial, within(ctx, knownTimeout(partial.timeoutMinutes)));
+        const budgetNow = within(ctx, knownTimeout(partial.timeoutMinutes));
+        await targets.checkGuards(partial, budgetNow);
+        // The dynamic provider's preview calls no Create: a new view's forecast is said, and held
+        // to the budget, here, when a budget is set (check has no olds for a create).
+        if (Object.keys(olds ?? {}).length === 0 && limits(budget.get())) {
+          const { settings, target } = await targets.resolve(partial, budgetNow);
+          if (viewKnown(settings)) await forecastOf(settings, target, "a new view", false);
+        }
       }
       return { inputs: news, failures };
     },
@@ -180,8 +188,11 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     async diff(_id, olds, news) {
       targets.configured();
       const partial = withDefaults(news);
-      const { settings } = await targets.resolve(partial, within(ctx, partial.timeoutMinutes));
+      const { settings, target } = await targets.resolve(partial, within(ctx, partial.timeoutMinutes));
       const plan = planChange(olds, settings);
+      // Nor Update: an update's forecast is said, and held to the budget, here, when one is set.
+      const why = whyRefresh(plan);
+      if (why !== undefined && viewKnown(settings)) await forecastOf(settings, target, why, false);
       switch (plan.kind) {
         case "none":
           return { changes: false };

@@ -155,9 +155,10 @@ export function unavailable(fullRefresh: boolean, region: string, error: string,
   };
 }
 
-/** "$0.12", "$0.0031": cents, or the first figures of a smaller amount. */
+/** "$0.12", "$4.20"; "$0.015" where cents would be off by more than 5%. */
 export function formatUsd(usd: number): string {
-  return usd >= 0.01 || usd === 0 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`;
+  const cents = Math.round(usd * 100) / 100;
+  return usd === 0 || Math.abs(cents - usd) <= 0.05 * usd ? `$${cents.toFixed(2)}` : `$${usd.toPrecision(2)}`;
 }
 
 /** The forecast as one line: how long, how much, on what it is based. */
