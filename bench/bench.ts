@@ -11,6 +11,7 @@ import { installPacked } from "../harness/packaging";
 import { startEmulator, type EmulatedView, type GlueEmulator } from "pulumi-glue-mv-refresh/emulator";
 import { realCli } from "./cli";
 import { lostStart } from "./lost-start";
+import { forecastPreview } from "./forecast";
 import { pluginFirstCreateMs } from "./plugin-start";
 import type { Row } from "./row";
 
@@ -542,6 +543,7 @@ async function main(): Promise<void> {
               deploy(program, "ours", 1, emulator, { waitForCompletion: "true", timeoutMinutes: "60" }, scale),
           }),
       ],
+      ["10. forecast in preview", () => forecastPreview(CREDENTIALS)],
     ];
     // BENCH_ONLY=3,4 runs only those sections, while working on them.
     const only = process.env.BENCH_ONLY?.split(",");
