@@ -12,6 +12,7 @@ import type { Plan } from "../../src/model/plan";
 import { ROOT } from "../../tools/pulumi-cli";
 import { CliStack, configurePlugin } from "../support/cli";
 import { CREDENTIALS } from "../support/e2e";
+import { Twins } from "../support/twins";
 
 jest.setTimeout(300_000);
 
@@ -143,5 +144,34 @@ describe.each(["yaml", "python"])("a %s program", (language) => {
     const wallSeconds = (Math.max(...ours.map((r) => r.endTime!)) - Math.min(...ours.map((r) => r.startTime))) / 1000;
     console.log(`plan ${plan.wallSeconds} s, deployment ${wallSeconds} s`);
     expect(Math.abs(plan.wallSeconds - wallSeconds) / wallSeconds).toBeLessThan(0.15);
+  });
+});
+
+describe("a TypeScript program with the dynamic provider, beside the harness", () => {
+  const DAILY_TS = { databaseName: "sales", tableName: "daily_mv" };
+  let twins: Twins | undefined;
+  afterAll(async () => {
+    await twins?.close();
+  });
+
+  it("says the forecast in its plain preview and stops pulumi up before any Start over the budget", async () => {
+    twins = await Twins.create([DAILY_TS], {}, { "aws:region": "us-east-1", "glue-mv-refresh:maxCostUsd": "0.5" });
+    for (const em of [twins.cliEmulator, twins.harnessEmulator])
+      for (const factor of [2, 0.97, 1.02, 1.01]) {
+        em.startRunOutOfBand(DAILY_TS, { durationMs: 10 * MINUTE * factor });
+        em.advanceTime(10 * MINUTE * factor + 1000);
+      }
+    const { cli, harness } = await twins.up((stack) => [{ name: "daily", args: stack.args(DAILY_TS) }]);
+    expect(cli.code).not.toBe(0);
+    expect(harness.ok).toBe(false);
+    const printed = cli.stdout + cli.stderr;
+    // The dynamic provider's lines land under the Stack: check gets no URN to log them under.
+    expect(printed).toMatch(
+      /daily \(sales\.daily_mv\): would refresh \(a new view\): INCREMENTAL refresh expected to take 10m 06s/,
+    );
+    expect(printed).toMatch(/over budget: expected cost \$0\.7\d exceeds glue-mv-refresh:maxCostUsd \$0\.50: daily/);
+    expect(harness.steps.find((s) => s.name === "daily")?.error).toMatch(/over budget/);
+    for (const em of [twins.cliEmulator, twins.harnessEmulator])
+      expect(em.requests.filter((r) => r.operation === "StartMaterializedViewRefreshTaskRun")).toEqual([]);
   });
 });
