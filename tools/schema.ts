@@ -29,6 +29,7 @@ const SOURCES = [
   "src/declare/resource.ts",
   "src/declare/group.ts",
   "src/model/inputs.ts",
+  "src/model/forecast.ts",
   "src/plugin/config.ts",
   "src/plugin/resources.ts",
 ];
@@ -44,12 +45,12 @@ const NAMED_TYPES: Record<string, string> = {
   MaterializedViewRefreshGroupRun: token("GroupRun"),
   PluginRoleToAssume: token("RoleToAssume"),
   PluginEndpoints: token("Endpoints"),
-  PluginForecast: token("Forecast"),
+  Forecast: token("Forecast"),
 };
 /** Numbers the rules require whole (`maxConcurrent`, `durationSeconds`): integers in every language. */
 const WHOLE_NUMBERS = new Set(["maxConcurrent", "durationSeconds"]);
 /** TypeScript types that are strings on the wire. */
-const STRING_TYPES = new Set(["RunStatus"]);
+const STRING_TYPES = new Set(["RunStatus", "RefreshType", "ForecastBasis"]);
 
 /**
  * Where the TypeScript wording speaks of what only the TypeScript classes have (`view`, `sources`),
@@ -311,9 +312,9 @@ export function pluginSchema(version: string): Spec {
         membersOf("PluginRoleToAssume", all),
         new Set(["externalId"]),
       ),
-      [NAMED_TYPES.PluginForecast]: objectType(
+      [NAMED_TYPES.Forecast]: objectType(
         "What a refresh that would start is expected to take and cost, from its view's recent runs.",
-        membersOf("PluginForecast", all),
+        membersOf("Forecast", all),
       ),
       [NAMED_TYPES.PluginEndpoints]: objectType(
         "Endpoints in place of the AWS SDK's for the region.",

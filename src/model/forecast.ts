@@ -8,6 +8,8 @@ import type { RefreshRun } from "./run";
 import { formatDuration } from "./progress";
 
 export type RefreshType = "FULL" | "INCREMENTAL";
+/** Whose runs a forecast's figures come from. */
+export type ForecastBasis = "own" | "database" | "none";
 
 /**
  * Glue's published price of a DPU-hour, in USD, by region: AWS Glue pricing,
@@ -33,29 +35,32 @@ export function dpuHourPrice(region: string, configured?: number): { usd: number
 /** How many of a view's newest runs of a type a forecast is based on, at most. */
 export const FORECAST_RUNS = 10;
 
-/** A forecast of one refresh, as previewed outputs carry it. Figures absent only when `basis` is "none". */
+/**
+ * What a refresh that would start is expected to take and cost, as previewed outputs carry it (the
+ * plugin's schema takes its TSDoc). Figures absent only when `basis` is "none".
+ */
 export interface Forecast {
-  /** The refresh type the run is expected to be. */
+  /** The refresh type the run is expected to be, FULL or INCREMENTAL. */
   readonly refreshType: RefreshType;
-  /** Whose runs the figures come from: the view's own, the database's other views' (a weaker guess), or none. */
-  readonly basis: "own" | "database" | "none";
-  /** How many runs the figures are based on (0 with no history). */
+  /** Whose runs the figures come from: `own`, `database` (the database's other views: a weaker guess) or `none`. */
+  readonly basis: ForecastBasis;
+  /** How many runs the figures are based on; 0 with no history. */
   readonly basedOnRuns: number;
-  /** The median duration, in seconds. */
+  /** The median duration of those runs, in seconds. */
   readonly durationSeconds?: number;
   /** The 90th-percentile duration, in seconds: the pessimistic figure. */
   readonly p90DurationSeconds?: number;
-  /** The median DPU-seconds. */
+  /** The median DPU-seconds of those runs. */
   readonly dpuSeconds?: number;
   /** The median cost in USD, at `dpuHourPriceUsd`. */
   readonly costUsd?: number;
   /** The 90th-percentile cost in USD. */
   readonly p90CostUsd?: number;
-  /** The DPU-hour price the cost is at. */
+  /** The price of a DPU-hour in USD the cost is at. */
   readonly dpuHourPriceUsd: number;
-  /** Whether that price is another region's, for want of the region's own. */
+  /** Whether that price is us-east-1's, for want of the region's own published price. */
   readonly priceAssumed?: boolean;
-  /** Why no forecast could be made: the List call that failed, on one line (`basis` is then "none"). */
+  /** Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`). */
   readonly error?: string;
 }
 

@@ -9,6 +9,7 @@ import type { GroupLifecycle } from "../deploy/group-lifecycle";
 import { UNKNOWN, type InputFailure, type UpstreamRun } from "../model/inputs";
 import type { RefreshLifecycle } from "../deploy/lifecycle";
 import { withUpstreamTriggers } from "../model/upstream-triggers";
+import type { Forecast } from "../model/forecast";
 import { PLUGIN_NAME } from "./config";
 
 /** The type tokens the plugin serves. */
@@ -50,39 +51,13 @@ export interface PluginRefreshOutputs {
    * to take and cost, from the view's recent runs (`pulumi preview --json` carries it). Not recorded
    * by an update.
    */
-  readonly forecast?: PluginForecast;
-}
-
-/** What a refresh that would start is expected to take and cost. */
-export interface PluginForecast {
-  /** The refresh type the run is expected to be, FULL or INCREMENTAL. */
-  readonly refreshType: string;
-  /** Whose runs the figures come from: `own`, `database` (the database's other views: a weaker guess) or `none`. */
-  readonly basis: string;
-  /** How many runs the figures are based on; 0 with no history. */
-  readonly basedOnRuns: number;
-  /** The median duration of those runs, in seconds. */
-  readonly durationSeconds?: number;
-  /** The 90th-percentile duration, in seconds: the pessimistic figure. */
-  readonly p90DurationSeconds?: number;
-  /** The median DPU-seconds of those runs. */
-  readonly dpuSeconds?: number;
-  /** The median cost in USD, at `dpuHourPriceUsd`. */
-  readonly costUsd?: number;
-  /** The 90th-percentile cost in USD. */
-  readonly p90CostUsd?: number;
-  /** The price of a DPU-hour in USD the cost is at. */
-  readonly dpuHourPriceUsd: number;
-  /** Whether that price is us-east-1's, for want of the region's own published price. */
-  readonly priceAssumed?: boolean;
-  /** Why no forecast could be made: the List call that failed. */
-  readonly error?: string;
+  readonly forecast?: Forecast;
 }
 
 /** What the plugin's MaterializedViewRefreshGroup shows in a preview beside its outputs. */
 export interface PluginGroupOutputs {
   /** In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. */
-  readonly forecast?: Readonly<Record<string, PluginForecast>>;
+  readonly forecast?: Readonly<Record<string, Forecast>>;
 }
 
 /** A resource's name: the last part of its URN. */

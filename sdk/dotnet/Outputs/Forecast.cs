@@ -42,7 +42,7 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh.Outputs
         /// </summary>
         public readonly int? DurationSeconds;
         /// <summary>
-        /// Why no forecast could be made: the List call that failed.
+        /// Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
         /// </summary>
         public readonly string? Error;
         /// <summary>

@@ -364,7 +364,7 @@ type Forecast struct {
 	DpuSeconds *float64 `pulumi:"dpuSeconds"`
 	// The median duration of those runs, in seconds.
 	DurationSeconds *int `pulumi:"durationSeconds"`
-	// Why no forecast could be made: the List call that failed.
+	// Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
 	Error *string `pulumi:"error"`
 	// The 90th-percentile cost in USD.
 	P90CostUsd *float64 `pulumi:"p90CostUsd"`
@@ -421,7 +421,7 @@ func (o ForecastOutput) DurationSeconds() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v Forecast) *int { return v.DurationSeconds }).(pulumi.IntPtrOutput)
 }
 
-// Why no forecast could be made: the List call that failed.
+// Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
 func (o ForecastOutput) Error() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v Forecast) *string { return v.Error }).(pulumi.StringPtrOutput)
 }
@@ -530,7 +530,7 @@ func (o ForecastPtrOutput) DurationSeconds() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
-// Why no forecast could be made: the List call that failed.
+// Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
 func (o ForecastPtrOutput) Error() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Forecast) *string {
 		if v == nil {

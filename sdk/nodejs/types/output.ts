@@ -83,7 +83,7 @@ export interface Forecast {
      */
     durationSeconds?: number;
     /**
-     * Why no forecast could be made: the List call that failed.
+     * Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
      */
     error?: string;
     /**

@@ -206,7 +206,7 @@ class Forecast(dict):
         :param _builtins.float cost_usd: The median cost in USD, at `dpuHourPriceUsd`.
         :param _builtins.float dpu_seconds: The median DPU-seconds of those runs.
         :param _builtins.int duration_seconds: The median duration of those runs, in seconds.
-        :param _builtins.str error: Why no forecast could be made: the List call that failed.
+        :param _builtins.str error: Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
         :param _builtins.float p90_cost_usd: The 90th-percentile cost in USD.
         :param _builtins.float p90_duration_seconds: The 90th-percentile duration, in seconds: the pessimistic figure.
         :param _builtins.bool price_assumed: Whether that price is us-east-1's, for want of the region's own published price.
@@ -290,7 +290,7 @@ class Forecast(dict):
     @pulumi.getter
     def error(self) -> Optional[_builtins.str]:
         """
-        Why no forecast could be made: the List call that failed.
+        Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
         """
         return pulumi.get(self, "error")
 

@@ -46,7 +46,7 @@ public final class Forecast {
      */
     private @Nullable Integer durationSeconds;
     /**
-     * @return Why no forecast could be made: the List call that failed.
+     * @return Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
      * 
      */
     private @Nullable String error;
@@ -115,7 +115,7 @@ public final class Forecast {
         return Optional.ofNullable(this.durationSeconds);
     }
     /**
-     * @return Why no forecast could be made: the List call that failed.
+     * @return Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
      * 
      */
     public Optional<String> error() {
