@@ -6,7 +6,6 @@
  * fails the preview and the create before any Start, one above it lets them through.
  */
 import * as grpc from "@grpc/grpc-js";
-import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { readFileSync } from "fs";
@@ -19,6 +18,7 @@ import { GROUP_TYPE, groupResource, REFRESH_TYPE, refreshResource } from "../../
 import { servePlugin } from "../../src/plugin/server";
 import { scaledClock, systemClock } from "../../src/model/wait";
 import { CLOCK_SCALE, CREDENTIALS, emulatorFor } from "../support/e2e";
+import { callService, struct } from "../support/plugin-client";
 
 jest.setTimeout(60_000);
 
@@ -40,16 +40,7 @@ let server: grpc.Server;
 let client: provrpc.ResourceProviderClient;
 const lines: string[] = [];
 
-function call<Req, Res>(method: string, request: Req): Promise<Res> {
-  const fn = (client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[
-    method
-  ].bind(client);
-  return new Promise((resolve, reject) =>
-    fn(request, (error, response) => (error ? reject(error) : resolve(response))),
-  );
-}
-const struct = (values: Values) =>
-  structproto.Struct.fromJavaScript(values as Record<string, structproto.JavaScriptValue>);
+const call = <Req, Res>(method: string, request: Req) => callService<Req, Res>(client, method, request);
 
 async function checked(type: string, name: string, news: Values): Promise<Values> {
   const request = new provproto.CheckRequest().setUrn(urn(type, name)).setNews(struct(news)).setOlds(struct({}));
