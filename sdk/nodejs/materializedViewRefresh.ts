@@ -76,7 +76,7 @@ export class MaterializedViewRefresh extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly errorMessage: pulumi.Output<string | undefined>;
     /**
-     * In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view's recent runs (`pulumi preview --json` carries it). Not recorded by an update.
+     * In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view's recent runs (the preview's engine events carry it). Only in a preview: a deployment does not record it.
      */
     declare public /*out*/ readonly forecast: pulumi.Output<outputs.Forecast | undefined>;
     /**

@@ -48,7 +48,7 @@ export class MaterializedViewRefreshGroup extends pulumi.CustomResource {
     }
 
     /**
-     * In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost.
+     * In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
      */
     declare public /*out*/ readonly forecast: pulumi.Output<{[key: string]: outputs.Forecast} | undefined>;
     /**

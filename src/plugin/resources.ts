@@ -48,15 +48,18 @@ export interface PluginRefreshOutputs {
   readonly upstream: UpstreamRun;
   /**
    * In a preview of a create or an update that would start a refresh: what the refresh is expected
-   * to take and cost, from the view's recent runs (`pulumi preview --json` carries it). Not recorded
-   * by an update.
+   * to take and cost, from the view's recent runs (the preview's engine events carry it). Only in a
+   * preview: a deployment does not record it.
    */
   readonly forecast?: Forecast;
 }
 
 /** What the plugin's MaterializedViewRefreshGroup shows in a preview beside its outputs. */
 export interface PluginGroupOutputs {
-  /** In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. */
+  /**
+   * In a preview: each member that would refresh, by key, with what its refresh is expected to take
+   * and cost. Only in a preview: a deployment does not record it.
+   */
   readonly forecast?: Readonly<Record<string, Forecast>>;
 }
 

@@ -478,7 +478,7 @@ class MaterializedViewRefresh(pulumi.CustomResource):
     @pulumi.getter
     def forecast(self) -> pulumi.Output[Optional['outputs.Forecast']]:
         """
-        In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view's recent runs (`pulumi preview --json` carries it). Not recorded by an update.
+        In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view's recent runs (the preview's engine events carry it). Only in a preview: a deployment does not record it.
         """
         return pulumi.get(self, "forecast")
 

@@ -310,7 +310,7 @@ class MaterializedViewRefreshGroup(pulumi.CustomResource):
     @pulumi.getter
     def forecast(self) -> pulumi.Output[Optional[Mapping[str, 'outputs.Forecast']]]:
         """
-        In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost.
+        In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
         """
         return pulumi.get(self, "forecast")
 

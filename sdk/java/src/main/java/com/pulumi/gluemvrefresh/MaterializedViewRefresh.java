@@ -126,14 +126,14 @@ public class MaterializedViewRefresh extends com.pulumi.resources.CustomResource
         return Codegen.optional(this.errorMessage);
     }
     /**
-     * In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view&#39;s recent runs (`pulumi preview --json` carries it). Not recorded by an update.
+     * In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view&#39;s recent runs (the preview&#39;s engine events carry it). Only in a preview: a deployment does not record it.
      * 
      */
     @Export(name="forecast", refs={Forecast.class}, tree="[0]")
     private Output</* @Nullable */ Forecast> forecast;
 
     /**
-     * @return In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view&#39;s recent runs (`pulumi preview --json` carries it). Not recorded by an update.
+     * @return In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view&#39;s recent runs (the preview&#39;s engine events carry it). Only in a preview: a deployment does not record it.
      * 
      */
     public Output<Optional<Forecast>> forecast() {

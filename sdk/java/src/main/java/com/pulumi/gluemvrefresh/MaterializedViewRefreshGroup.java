@@ -24,14 +24,14 @@ import javax.annotation.Nullable;
 @ResourceType(type="glue-mv-refresh:index:MaterializedViewRefreshGroup")
 public class MaterializedViewRefreshGroup extends com.pulumi.resources.CustomResource {
     /**
-     * In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost.
+     * In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
      * 
      */
     @Export(name="forecast", refs={Map.class,String.class,Forecast.class}, tree="[0,1,2]")
     private Output</* @Nullable */ Map<String,Forecast>> forecast;
 
     /**
-     * @return In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost.
+     * @return In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
      * 
      */
     public Output<Optional<Map<String,Forecast>>> forecast() {
