@@ -132,7 +132,9 @@ const ms = (seconds: number) => formatDuration(seconds * 1000);
 
 function viewLine(v: PlannedView): string {
   const after = v.after.length > 0 ? `, after ${v.after.join(", ")}` : "";
-  const figures = v.forecast ? describeForecast(v.forecast) : "no forecast (its view was not known in the preview)";
+  const figures = v.forecast
+    ? describeForecast(v.forecast)
+    : "no forecast (its view was not known in the preview, or the TypeScript dynamic provider, which the engine does not preview)";
   return `${v.name} (${v.view}): ${v.why}${after}. ${figures}`;
 }
 
@@ -154,7 +156,7 @@ export function planText(plan: Plan, stack: string): string {
     }
   });
   if (plan.noHistory.length > 0)
-    out.push(`No history: ${plan.noHistory.map((v) => `${v.name} (${v.view})`).join(", ")}`);
+    out.push(`No history or no forecast: ${plan.noHistory.map((v) => `${v.name} (${v.view})`).join(", ")}`);
   if (plan.guessed.length > 0)
     out.push(
       `Guessed from their databases' other views: ${plan.guessed.map((v) => `${v.name} (${v.view})`).join(", ")}`,
@@ -195,6 +197,6 @@ export function planMarkdown(plan: Plan, stack: string): string {
         out.push(row(String(n + 1), `${s.name} (max ${s.maxConcurrent ?? "all"}) / ${m.name}`, m));
   });
   if (plan.noHistory.length > 0)
-    out.push("", `No history: ${plan.noHistory.map((v) => `\`${v.view}\``).join(", ")}: no forecast, not counted.`);
+    out.push("", `No history or no forecast: ${plan.noHistory.map((v) => `\`${v.view}\``).join(", ")}: not counted.`);
   return out.join("\n");
 }

@@ -4,13 +4,23 @@
  * and each group's members with theirs; the views each waits for from the resources it depends on
  * (a chain's `upstreams`), which the engine records in each step's `newState.dependencies`.
  * Resources of the TypeScript dynamic provider carry no forecast (the engine calls no Create or
- * Update of a dynamic provider in a preview) and are left out. Pure.
+ * Update of a dynamic provider in a preview): their creates, and their updates of anything but
+ * settings, are in the plan without figures. Pure.
  */
+import { SETTINGS_PROPERTIES } from "../model/diff";
 import type { Forecast } from "../model/forecast";
 import type { PlannedStep, PlannedView } from "../model/plan";
 
 export const REFRESH_TOKEN = "glue-mv-refresh:index:MaterializedViewRefresh";
 export const GROUP_TOKEN = "glue-mv-refresh:index:MaterializedViewRefreshGroup";
+/** The TypeScript dynamic provider's resource types. */
+export const DYNAMIC_REFRESH_TOKEN = "pulumi-nodejs:dynamic/glue:MaterializedViewRefresh";
+export const DYNAMIC_GROUP_TOKEN = "pulumi-nodejs:dynamic/glue:MaterializedViewRefreshGroup";
+const REFRESH_TOKENS = new Set([REFRESH_TOKEN, DYNAMIC_REFRESH_TOKEN]);
+const ALL_TOKENS = new Set([REFRESH_TOKEN, GROUP_TOKEN, DYNAMIC_REFRESH_TOKEN, DYNAMIC_GROUP_TOKEN]);
+const isDynamic = (type: string) => type === DYNAMIC_REFRESH_TOKEN || type === DYNAMIC_GROUP_TOKEN;
+/** An update of these alone changes settings and starts no run. */
+const SETTINGS = new Set<string>(SETTINGS_PROPERTIES);
 
 type Values = Record<string, unknown>;
 
@@ -71,8 +81,10 @@ export function withOutputs(preview: PreviewJson, eventLog: string): PreviewJson
 export function stepsFromPreview(preview: PreviewJson): PlannedStep[] {
   const relevant = (preview.steps ?? []).filter(
     (s) =>
-      (s.newState?.type === REFRESH_TOKEN || s.newState?.type === GROUP_TOKEN) &&
-      ["create", "update", "replace", "create-replacement"].includes(s.op),
+      ALL_TOKENS.has(s.newState?.type ?? "") &&
+      ["create", "update", "replace", "create-replacement"].includes(s.op) &&
+      // A dynamic resource's update of settings alone starts no run; a plugin's says so by its forecast.
+      !(isDynamic(s.newState!.type) && s.op === "update" && (s.diffReasons ?? []).every((r) => SETTINGS.has(r))),
   );
   // The views of each resource, by URN, for the views a dependent resource waits for.
   const viewsByUrn = new Map<string, string[]>();
@@ -80,7 +92,7 @@ export function stepsFromPreview(preview: PreviewJson): PlannedStep[] {
     const inputs = s.newState!.inputs ?? {};
     viewsByUrn.set(
       s.urn,
-      s.newState!.type === REFRESH_TOKEN
+      REFRESH_TOKENS.has(s.newState!.type)
         ? [viewOf(inputs)]
         : Object.values(isMap(inputs.views) ? inputs.views : {}).map((m) => viewOf(isMap(m) ? m : {})),
     );
@@ -93,9 +105,9 @@ export function stepsFromPreview(preview: PreviewJson): PlannedStep[] {
     const { type, inputs = {}, outputs = {}, dependencies = [], propertyDependencies = {} } = s.newState!;
     const on = new Set([...dependencies, ...Object.values(propertyDependencies).flat()]);
     const after = [...on].flatMap((urn) => viewsByUrn.get(urn) ?? []);
-    if (type === REFRESH_TOKEN) {
+    if (REFRESH_TOKENS.has(type)) {
       const forecast = isForecast(outputs.forecast) ? outputs.forecast : undefined;
-      if (!forecast && s.op === "update") continue; // a change of settings: no run
+      if (!forecast && s.op === "update" && !isDynamic(type)) continue; // a change of settings: no run
       steps.push({
         kind: "view",
         refresh: {
@@ -110,12 +122,12 @@ export function stepsFromPreview(preview: PreviewJson): PlannedStep[] {
     }
     const forecasts = isMap(outputs.forecast) ? outputs.forecast : {};
     const members: PlannedView[] = Object.entries(isMap(inputs.views) ? inputs.views : {})
-      .filter(([key]) => isForecast(forecasts[key]))
+      .filter(([key]) => isDynamic(type) || isForecast(forecasts[key]))
       .map(([key, member]) => ({
         name: key,
         view: viewOf(isMap(member) ? member : {}),
         why: why(s.op, s.diffReasons),
-        forecast: forecasts[key] as Forecast,
+        ...(isForecast(forecasts[key]) ? { forecast: forecasts[key] } : {}),
         after,
       }));
     if (members.length > 0)

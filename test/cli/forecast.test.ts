@@ -174,4 +174,11 @@ describe("a TypeScript program with the dynamic provider, beside the harness", (
     for (const em of [twins.cliEmulator, twins.harnessEmulator])
       expect(em.requests.filter((r) => r.operation === "StartMaterializedViewRefreshTaskRun")).toEqual([]);
   });
+
+  it("is in the plan, without figures: the engine does not preview a dynamic provider's Create", async () => {
+    await twins!.cli.configure({ "glue-mv-refresh:maxCostUsd": "100" });
+    const printed = await twins!.cli.exec(process.execPath, [PLAN_CLI, "plan"]).done;
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain("daily (sales.daily_mv): a new view. no forecast");
+  });
 });

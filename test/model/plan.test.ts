@@ -62,7 +62,7 @@ describe("buildPlan", () => {
       "Critical path: orders -> daily -> nightly",
     ]);
     expect(text).toContain("4. [15m 00s - 18m 20s] group nightly (4 members at once, maxConcurrent 2):");
-    expect(text).toContain("No history: d (sales.d)");
+    expect(text).toContain("No history or no forecast: d (sales.d)");
     const markdown = planMarkdown(plan, "dev");
     expect(markdown).toContain(
       "| 3 | daily | `sales.daily` | a new view | INCREMENTAL | 5m 00s | 6m 00s | $0.37 | 5 runs |",

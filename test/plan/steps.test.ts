@@ -1,4 +1,4 @@
-import { GROUP_TOKEN, REFRESH_TOKEN, stepsFromPreview } from "../../src/plan/steps";
+import { DYNAMIC_REFRESH_TOKEN, GROUP_TOKEN, REFRESH_TOKEN, stepsFromPreview } from "../../src/plan/steps";
 import { parseArgs } from "../../src/plan/cli";
 
 const forecast = { refreshType: "FULL", basis: "own", basedOnRuns: 2, durationSeconds: 60, dpuHourPriceUsd: 0.44 };
@@ -69,6 +69,21 @@ it("reads the refreshes a preview would start, the views they wait for, and grou
       maxConcurrent: 2,
       members: [{ name: "a", view: "sales.a", why: "a new view", forecast, after: ["sales.daily_mv"] }],
     },
+  ]);
+});
+
+it("puts the dynamic provider's creates and refreshing updates in the plan without figures, not its settings' updates", () => {
+  const dynamic = (name: string, op: string, diffReasons?: string[]) => ({
+    ...step(op, DYNAMIC_REFRESH_TOKEN, name, { databaseName: "sales", tableName: `${name}_mv` }, {}),
+    ...(diffReasons ? { diffReasons } : {}),
+  });
+  expect(
+    stepsFromPreview({
+      steps: [dynamic("a", "create"), dynamic("b", "update", ["triggers"]), dynamic("c", "update", ["quiet"])],
+    }),
+  ).toEqual([
+    { kind: "view", refresh: { name: "a", view: "sales.a_mv", why: "a new view", after: [] } },
+    { kind: "view", refresh: { name: "b", view: "sales.b_mv", why: "triggers changed", after: [] } },
   ]);
 });
 
