@@ -14,6 +14,7 @@ const LAYERS = {
   declare: ["model", "provider", "group-provider"],
   deploy: ["model", "aws"],
   plugin: ["model", "aws", "deploy"],
+  plan: ["model"],
   emulator: [],
 };
 const ENTRY_POINTS = ["index", "provider", "group-provider"];

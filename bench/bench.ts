@@ -13,6 +13,7 @@ import { startEmulator, type EmulatedView, type GlueEmulator } from "pulumi-glue
 import { archiveName, buildRelease, EXECUTABLE, hostPlatform, platformName } from "../tools/release";
 import { realCli } from "./cli";
 import { lostStart } from "./lost-start";
+import { forecastPreview } from "./forecast";
 import { pluginFirstCreateMs } from "./plugin-start";
 import type { Row } from "./row";
 
@@ -603,6 +604,7 @@ async function main(): Promise<void> {
           }),
       ],
       ["10. release plugin", () => releasePlugin(program)],
+      ["11. forecast in preview", () => forecastPreview(CREDENTIALS)],
     ];
     // BENCH_ONLY=3,4 runs only those sections, while working on them.
     const only = process.env.BENCH_ONLY?.split(",");

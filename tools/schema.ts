@@ -29,6 +29,7 @@ const SOURCES = [
   "src/declare/resource.ts",
   "src/declare/group.ts",
   "src/model/inputs.ts",
+  "src/model/forecast.ts",
   "src/plugin/config.ts",
   "src/plugin/resources.ts",
 ];
@@ -44,11 +45,12 @@ const NAMED_TYPES: Record<string, string> = {
   MaterializedViewRefreshGroupRun: token("GroupRun"),
   PluginRoleToAssume: token("RoleToAssume"),
   PluginEndpoints: token("Endpoints"),
+  Forecast: token("Forecast"),
 };
 /** Numbers the rules require whole (`maxConcurrent`, `durationSeconds`): integers in every language. */
 const WHOLE_NUMBERS = new Set(["maxConcurrent", "durationSeconds"]);
 /** TypeScript types that are strings on the wire. */
-const STRING_TYPES = new Set(["RunStatus"]);
+const STRING_TYPES = new Set(["RunStatus", "RefreshType", "ForecastBasis"]);
 
 /**
  * Where the TypeScript wording speaks of what only the TypeScript classes have (`view`, `sources`),
@@ -248,6 +250,7 @@ export function pluginSchema(version: string, pluginDownloadURL?: string): Spec 
   const groupOutputs = membersOf("MaterializedViewRefreshGroup", all);
   const member = membersOf("MaterializedViewRefreshGroupMember", all);
   const config = membersOf("PluginConfig", all);
+  const groupPluginOutputs = membersOf("PluginGroupOutputs", all);
 
   // Inputs: every property the rules judge, but those only the TypeScript classes set.
   const publicOf = (set: { rules: object; internal: readonly string[] }, alsoPublic: readonly string[] = []) =>
@@ -314,6 +317,10 @@ export function pluginSchema(version: string, pluginDownloadURL?: string): Spec 
         membersOf("PluginRoleToAssume", all),
         new Set(["externalId"]),
       ),
+      [NAMED_TYPES.Forecast]: objectType(
+        "What a refresh that would start is expected to take and cost, from its view's recent runs.",
+        membersOf("Forecast", all),
+      ),
       [NAMED_TYPES.PluginEndpoints]: objectType(
         "Endpoints in place of the AWS SDK's for the region.",
         membersOf("PluginEndpoints", all),
@@ -338,7 +345,7 @@ export function pluginSchema(version: string, pluginDownloadURL?: string): Spec 
           "holds one of the deployment's `--parallel` slots.",
         inputProperties: properties(groupInputNames, [groupArgs, args], { plugin: true }),
         requiredInputs: [...GROUP_SET.required],
-        properties: properties(["runs", "maxConcurrent"], [groupOutputs, groupArgs]),
+        properties: properties(["runs", "maxConcurrent", "forecast"], [groupOutputs, groupArgs, groupPluginOutputs]),
         required: ["runs"],
       },
     },

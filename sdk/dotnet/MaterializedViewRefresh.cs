@@ -59,6 +59,12 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh
         public Output<string?> ErrorMessage { get; private set; } = null!;
 
         /// <summary>
+        /// In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view's recent runs (the preview's engine events carry it). Only in a preview: a deployment does not record it.
+        /// </summary>
+        [Output("forecast")]
+        public Output<Outputs.Forecast?> Forecast { get; private set; } = null!;
+
+        /// <summary>
         /// Whether the last run was asked to be a full refresh.
         /// </summary>
         [Output("fullRefresh")]

@@ -17,6 +17,12 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh
     public partial class MaterializedViewRefreshGroup : global::Pulumi.CustomResource
     {
         /// <summary>
+        /// In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
+        /// </summary>
+        [Output("forecast")]
+        public Output<ImmutableDictionary<string, Outputs.Forecast>?> Forecast { get; private set; } = null!;
+
+        /// <summary>
         /// The group's runs in flight at once; members beyond it start as earlier runs end. Default: every member.
         /// </summary>
         [Output("maxConcurrent")]

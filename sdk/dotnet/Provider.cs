@@ -83,6 +83,12 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh
             set => _assumeRoles = value;
         }
 
+        /// <summary>
+        /// The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+        /// </summary>
+        [Input("dpuHourPriceUsd", json: true)]
+        public Input<double>? DpuHourPriceUsd { get; set; }
+
         [Input("endpoints", json: true)]
         private InputList<Inputs.EndpointsArgs>? _endpoints;
 
@@ -106,6 +112,18 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh
             get => _forbiddenAccountIds ?? (_forbiddenAccountIds = new InputList<string>());
             set => _forbiddenAccountIds = value;
         }
+
+        /// <summary>
+        /// The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+        /// </summary>
+        [Input("maxCostUsd", json: true)]
+        public Input<double>? MaxCostUsd { get; set; }
+
+        /// <summary>
+        /// The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+        /// </summary>
+        [Input("maxDpuHours", json: true)]
+        public Input<double>? MaxDpuHours { get; set; }
 
         /// <summary>
         /// The profile of the shared config and credentials files to use.

@@ -76,6 +76,10 @@ export class MaterializedViewRefresh extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly errorMessage: pulumi.Output<string | undefined>;
     /**
+     * In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view's recent runs (the preview's engine events carry it). Only in a preview: a deployment does not record it.
+     */
+    declare public /*out*/ readonly forecast: pulumi.Output<outputs.Forecast | undefined>;
+    /**
      * Whether the last run was asked to be a full refresh.
      */
     declare public readonly fullRefresh: pulumi.Output<boolean>;
@@ -165,6 +169,7 @@ export class MaterializedViewRefresh extends pulumi.CustomResource {
             resourceInputs["dpuSeconds"] = undefined /*out*/;
             resourceInputs["endTime"] = undefined /*out*/;
             resourceInputs["errorMessage"] = undefined /*out*/;
+            resourceInputs["forecast"] = undefined /*out*/;
             resourceInputs["processedBytes"] = undefined /*out*/;
             resourceInputs["refreshType"] = undefined /*out*/;
             resourceInputs["runId"] = undefined /*out*/;
@@ -179,6 +184,7 @@ export class MaterializedViewRefresh extends pulumi.CustomResource {
             resourceInputs["endTime"] = undefined /*out*/;
             resourceInputs["endpoint"] = undefined /*out*/;
             resourceInputs["errorMessage"] = undefined /*out*/;
+            resourceInputs["forecast"] = undefined /*out*/;
             resourceInputs["fullRefresh"] = undefined /*out*/;
             resourceInputs["ifRunning"] = undefined /*out*/;
             resourceInputs["processedBytes"] = undefined /*out*/;

@@ -48,6 +48,10 @@ export class MaterializedViewRefreshGroup extends pulumi.CustomResource {
     }
 
     /**
+     * In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
+     */
+    declare public /*out*/ readonly forecast: pulumi.Output<{[key: string]: outputs.Forecast} | undefined>;
+    /**
      * The group's runs in flight at once; members beyond it start as earlier runs end. Default: every member.
      */
     declare public readonly maxConcurrent: pulumi.Output<number | undefined>;
@@ -79,8 +83,10 @@ export class MaterializedViewRefreshGroup extends pulumi.CustomResource {
             resourceInputs["timeoutMinutes"] = (args?.timeoutMinutes) ?? 60;
             resourceInputs["views"] = args?.views;
             resourceInputs["waitForCompletion"] = (args?.waitForCompletion) ?? true;
+            resourceInputs["forecast"] = undefined /*out*/;
             resourceInputs["runs"] = undefined /*out*/;
         } else {
+            resourceInputs["forecast"] = undefined /*out*/;
             resourceInputs["maxConcurrent"] = undefined /*out*/;
             resourceInputs["runs"] = undefined /*out*/;
         }

@@ -40,8 +40,11 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["accessKey"] = args?.accessKey ? pulumi.secret(args.accessKey) : undefined;
             resourceInputs["allowedAccountIds"] = pulumi.output(args?.allowedAccountIds).apply(JSON.stringify);
             resourceInputs["assumeRoles"] = pulumi.output(args?.assumeRoles).apply(JSON.stringify);
+            resourceInputs["dpuHourPriceUsd"] = pulumi.output(args?.dpuHourPriceUsd).apply(JSON.stringify);
             resourceInputs["endpoints"] = pulumi.output(args?.endpoints).apply(JSON.stringify);
             resourceInputs["forbiddenAccountIds"] = pulumi.output(args?.forbiddenAccountIds).apply(JSON.stringify);
+            resourceInputs["maxCostUsd"] = pulumi.output(args?.maxCostUsd).apply(JSON.stringify);
+            resourceInputs["maxDpuHours"] = pulumi.output(args?.maxDpuHours).apply(JSON.stringify);
             resourceInputs["profile"] = args?.profile;
             resourceInputs["region"] = args?.region;
             resourceInputs["secretKey"] = args?.secretKey ? pulumi.secret(args.secretKey) : undefined;
@@ -72,6 +75,10 @@ export interface ProviderArgs {
      */
     assumeRoles?: pulumi.Input<pulumi.Input<inputs.RoleToAssumeArgs>[] | undefined>;
     /**
+     * The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+     */
+    dpuHourPriceUsd?: pulumi.Input<number | undefined>;
+    /**
      * Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
      */
     endpoints?: pulumi.Input<pulumi.Input<inputs.EndpointsArgs>[] | undefined>;
@@ -79,6 +86,14 @@ export interface ProviderArgs {
      * AWS account ids the provider must not act in.
      */
     forbiddenAccountIds?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+     */
+    maxCostUsd?: pulumi.Input<number | undefined>;
+    /**
+     * The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+     */
+    maxDpuHours?: pulumi.Input<number | undefined>;
     /**
      * The profile of the shared config and credentials files to use.
      */

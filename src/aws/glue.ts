@@ -506,3 +506,20 @@ export async function sdkDefaultRegion(profile: string | undefined): Promise<str
     return undefined;
   }
 }
+
+/**
+ * One page of up to LIST_PAGE_LIMIT runs in scope, for a forecast: tried once (a preview must stay
+ * quick and read-only), its failure given back as the one-line AWS error rather than thrown, since
+ * a forecast it cannot make must not fail a deployment that sets no budget.
+ */
+export async function listRunsForForecast(
+  target: AwsTarget,
+  scope: ListScope,
+  clock: Clock,
+): Promise<{ runs: RefreshRun[] } | { error: string }> {
+  try {
+    return { runs: (await listPage(target, scope, clock, undefined, LIST_PAGE_LIMIT)).runs };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -25,12 +25,48 @@ import {
   type ResolvedSettings,
 } from "../model/state";
 import { verdict } from "./verdict";
+import { BudgetSettings, Forecaster, forecastLine, processLedger } from "./forecasting";
+import type { Forecast } from "../model/forecast";
+import { limits } from "../model/budget";
+import { UNKNOWN } from "../model/inputs";
+import type { RunStatus } from "../model/run";
 
 /** How the lifecycle meets the world: time, output, jitter, polling, interruptions. */
 export type LifecycleOptions = Omit<RefreshContextOptions, "kind">;
 
-/** The provider's lifecycle, every method present. */
-export type RefreshLifecycle = Required<pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState>>;
+/** The provider's lifecycle, every method present, and the preview the provider plugin answers. */
+export type RefreshLifecycle = Required<pulumi.dynamic.ResourceProvider<RefreshInputs, RefreshState>> & {
+  /**
+   * What a create (no `olds`) or an update would do, starting and stopping nothing: the outputs as
+   * previewed, the run's unknown, with the refresh's `forecast` (the plugin's Create and Update with
+   * `preview`). Read-only: List calls only. Fails, naming the views, when the forecast is over budget.
+   */
+  preview(inputs: RefreshInputs, olds?: RefreshState): Promise<PreviewedRefresh>;
+};
+
+/** A refresh's outputs as previewed: its run not known yet, its forecast when it would start one. */
+export type PreviewedRefresh = RefreshState & { readonly forecast?: Forecast | typeof UNKNOWN };
+
+/** The run fields of a refresh that has not started yet: unknown. */
+export const UNKNOWN_RUN = { runId: UNKNOWN, status: UNKNOWN as RunStatus, startedAt: UNKNOWN } as const;
+
+/** Why a plan starts a run, or undefined when it starts none. */
+export function whyRefresh(plan: ReturnType<typeof planChange> | { kind: "create" }): string | undefined {
+  switch (plan.kind) {
+    case "create":
+      return "a new view";
+    case "replace":
+      return `${plan.properties.join(", ")} changed`;
+    case "refresh":
+      return plan.reason;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether the view is known: a preview's view may come from outputs not known yet. */
+export const viewKnown = (s: ResolvedSettings): boolean =>
+  [s.catalogId, s.databaseName, s.tableName, s.region, s.fullRefresh].every((v) => v !== UNKNOWN);
 
 /** A timeout for lookups in a preview, where the resource's own may not be known yet. */
 export const knownTimeout = (minutes: unknown): number =>
@@ -93,18 +129,58 @@ async function resume(
 export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycle {
   const ctx = createRefreshContext(options);
   const { targets } = ctx;
+  const budget = new BudgetSettings();
+  const forecaster = new Forecaster(ctx.clock);
+
+  /**
+   * The refresh's forecast, printed under the resource and charged to the budget (which throws
+   * before any Start when it is over). `always` false: only when a budget is set (at create and
+   * update, whose preview already said it).
+   */
+  async function forecastOf(s: ResolvedSettings, target: AwsTarget, why: string, always: boolean) {
+    const budgetNow = budget.get();
+    if (!always && !limits(budgetNow)) return undefined;
+    const result = await forecaster.forView(s, target, budgetNow.dpuHourPriceUsd);
+    say(ctx, s, forecastLine(why, result));
+    processLedger.charge(
+      [{ name: s.resourceName, view: `${s.databaseName}.${s.tableName}`, forecast: result }],
+      budgetNow,
+      subject(ctx.kind, s),
+    );
+    return result;
+  }
 
   return {
     async configure(req) {
       targets.configure((key) => req.config.get(key));
+      budget.configure((key) => req.config.get(key));
     },
 
-    async check(_olds, news) {
+    async preview(inputs, olds) {
+      targets.configured();
+      budget.get();
+      const partial = withDefaults(inputs);
+      const { settings, target } = await targets.resolve(partial, within(ctx, knownTimeout(partial.timeoutMinutes)));
+      const why = whyRefresh(olds ? planChange(olds, settings) : { kind: "create" });
+      if (olds && why === undefined) return buildState(settings, pickRunFields(olds));
+      const state = buildState(settings, UNKNOWN_RUN);
+      if (why === undefined || !viewKnown(settings)) return { ...state, forecast: UNKNOWN };
+      return { ...state, forecast: await forecastOf(settings, target, why, true) };
+    },
+
+    async check(olds, news) {
       targets.configured();
       const failures = validateInputs(news as unknown as Record<string, unknown>);
       if (failures.length === 0) {
         const partial = withDefaults(news);
-        await targets.checkGuards(partial, within(ctx, knownTimeout(partial.timeoutMinutes)));
+        const budgetNow = within(ctx, knownTimeout(partial.timeoutMinutes));
+        await targets.checkGuards(partial, budgetNow);
+        // The dynamic provider's preview calls no Create: a new view's forecast is said, and held
+        // to the budget, here, when a budget is set (check has no olds for a create).
+        if (Object.keys(olds ?? {}).length === 0 && limits(budget.get())) {
+          const { settings, target } = await targets.resolve(partial, budgetNow);
+          if (viewKnown(settings)) await forecastOf(settings, target, "a new view", false);
+        }
       }
       return { inputs: news, failures };
     },
@@ -112,8 +188,11 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
     async diff(_id, olds, news) {
       targets.configured();
       const partial = withDefaults(news);
-      const { settings } = await targets.resolve(partial, within(ctx, partial.timeoutMinutes));
+      const { settings, target } = await targets.resolve(partial, within(ctx, partial.timeoutMinutes));
       const plan = planChange(olds, settings);
+      // Nor Update: an update's forecast is said, and held to the budget, here, when one is set.
+      const why = whyRefresh(plan);
+      if (why !== undefined && viewKnown(settings)) await forecastOf(settings, target, why, false);
       switch (plan.kind) {
         case "none":
           return { changes: false };
@@ -131,6 +210,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
         const budget = within(ctx, partial.timeoutMinutes, ctx.interrupts());
         const { settings, target } = await targets.resolve(partial, budget);
         const id = idOf(settings);
+        await forecastOf(settings, target, "a new view", false);
         return { id, outs: await keepingProvider(inputs, refresh(ctx, settings, target, id, budget)) };
       }),
 
@@ -147,6 +227,7 @@ export function createLifecycle(options: LifecycleOptions = {}): RefreshLifecycl
               `${subject(ctx.kind, settings)}: ${plan.properties.join(", ")} changed; this needs a replacement, not an update`,
             );
           case "refresh":
+            await forecastOf(settings, target, plan.reason, false);
             say(ctx, settings, `starting a new refresh: ${plan.reason}`);
             return { outs: await keepingProvider(news, refresh(ctx, settings, target, id, budget)) };
           case "resume":

@@ -5,6 +5,7 @@
  */
 import { readStackConfig, STACK_CONFIG_KEYS, StackConfigError } from "../aws/aws-config";
 import { containsUnknown, UNKNOWN, type InputFailure } from "../model/inputs";
+import { BUDGET_KEYS, BUDGET_NAMESPACE, readBudget } from "../model/budget";
 
 /** The plugin's name: its package in schemas, its namespace in stack config. */
 export const PLUGIN_NAME = "glue-mv-refresh";
@@ -62,12 +63,29 @@ export interface PluginConfig {
   readonly endpoints?: readonly PluginEndpoints[];
   /** The region of STS calls, when it differs from the views' region. */
   readonly stsRegion?: string;
+  /**
+   * The most the refreshes a deployment would start may be expected to cost, in USD: preview and
+   * update fail before any Start when their forecasts add up to more, naming the views and figures.
+   * @default none: no limit
+   */
+  readonly maxCostUsd?: number;
+  /**
+   * The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`.
+   * @default none: no limit
+   */
+  readonly maxDpuHours?: number;
+  /**
+   * The price of a DPU-hour in USD that forecasts are costed at.
+   * @default Glue's published price for the region (0.44 in us-east-1)
+   */
+  readonly dpuHourPriceUsd?: number;
 }
 
 /** The plugin's configuration keys, those of the `aws:` config the dynamic provider reads. */
-export const PLUGIN_CONFIG_KEYS = STACK_CONFIG_KEYS.filter((key) => key !== "aws:assumeRole").map((key) =>
-  key.slice("aws:".length),
-) as (keyof PluginConfig)[];
+export const PLUGIN_CONFIG_KEYS = [
+  ...STACK_CONFIG_KEYS.filter((key) => key !== "aws:assumeRole").map((key) => key.slice("aws:".length)),
+  ...BUDGET_KEYS,
+] as (keyof PluginConfig)[];
 
 /** Keys the engine adds to every provider's inputs, which are not configuration. */
 const ENGINE_KEYS = new Set(["version", "pluginDownloadURL"]);
@@ -77,7 +95,11 @@ const ENGINE_KEYS = new Set(["version", "pluginDownloadURL"]);
  * plugin's `region`. `values` are keyed by the plain name (`region`); null and "" are unset.
  */
 export function awsConfigGetter(values: Readonly<Record<string, unknown>>): (key: string) => unknown {
-  return (key) => (key.startsWith("aws:") && key !== "aws:assumeRole" ? values[key.slice(4)] : undefined);
+  const budget = new Set<string>(BUDGET_KEYS.map((k) => `${BUDGET_NAMESPACE}:${k}`));
+  return (key) =>
+    (key.startsWith("aws:") && key !== "aws:assumeRole") || budget.has(key)
+      ? values[key.slice(key.indexOf(":") + 1)]
+      : undefined;
 }
 
 /** `aws:region` and the other config keys the dynamic provider reads, but not an ARN's `arn:aws:iam`. */
@@ -131,6 +153,12 @@ export function checkPluginConfig(values: Readonly<Record<string, unknown>>, pro
         : `${key} is not an argument of the ${PLUGIN_NAME} provider (known: ${PLUGIN_CONFIG_KEYS.join(", ")})`,
     });
   }
+  for (const p of readBudget((key) => values[key]).problems)
+    if (!containsUnknown(values[p.key]))
+      failures.push({
+        property: p.key,
+        reason: isDefaultProvider(provider) ? `${PLUGIN_NAME}:${p.key} ${p.reason}` : `${p.key} ${p.reason}`,
+      });
   try {
     readStackConfig(awsConfigGetter(values));
   } catch (error) {

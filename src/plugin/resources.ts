@@ -9,6 +9,7 @@ import type { GroupLifecycle } from "../deploy/group-lifecycle";
 import { UNKNOWN, type InputFailure, type UpstreamRun } from "../model/inputs";
 import type { RefreshLifecycle } from "../deploy/lifecycle";
 import { withUpstreamTriggers } from "../model/upstream-triggers";
+import type { Forecast } from "../model/forecast";
 import { PLUGIN_NAME } from "./config";
 
 /** The type tokens the plugin serves. */
@@ -18,7 +19,10 @@ export const GROUP_TYPE = `${PLUGIN_NAME}:index:MaterializedViewRefreshGroup`;
 type Values = Record<string, unknown>;
 
 /** A lifecycle over values as they cross the wire, untyped: the plugin checks before it calls. */
-export type WireLifecycle = Required<pulumi.dynamic.ResourceProvider<Values, Values>>;
+export type WireLifecycle = Required<pulumi.dynamic.ResourceProvider<Values, Values>> & {
+  /** The outputs of a create (no `olds`) or update as previewed, with the forecast; starts nothing. */
+  preview(inputs: Values, olds?: Values): Promise<Values>;
+};
 
 /** Inputs ready for a lifecycle's check, and what the plugin itself refused in them. */
 export interface Prepared {
@@ -42,6 +46,21 @@ export interface PluginRefreshOutputs {
    * refresh the downstream view after this one.
    */
   readonly upstream: UpstreamRun;
+  /**
+   * In a preview of a create or an update that would start a refresh: what the refresh is expected
+   * to take and cost, from the view's recent runs (the preview's engine events carry it). Only in a
+   * preview: a deployment does not record it.
+   */
+  readonly forecast?: Forecast;
+}
+
+/** What the plugin's MaterializedViewRefreshGroup shows in a preview beside its outputs. */
+export interface PluginGroupOutputs {
+  /**
+   * In a preview: each member that would refresh, by key, with what its refresh is expected to take
+   * and cost. Only in a preview: a deployment does not record it.
+   */
+  readonly forecast?: Readonly<Record<string, Forecast>>;
 }
 
 /** A resource's name: the last part of its URN. */
@@ -83,6 +102,8 @@ export function refreshResource(lifecycle: RefreshLifecycle): PluginResource {
     lifecycle: lifecycle as unknown as WireLifecycle,
     prepare: (news, name) => withSources({ ...news, resourceName: name }, ""),
     present: (outs) => {
+      // A preview's run is not known yet: neither is the upstream a downstream view takes.
+      if (outs.runId === UNKNOWN) return { ...outs, upstream: UNKNOWN };
       const upstream = upstreamOf(outs);
       return upstream ? { ...outs, upstream } : outs;
     },

@@ -8,6 +8,7 @@ import { createLifecycle } from "../deploy/lifecycle";
 import { engineLog } from "./engine-log";
 import { GROUP_TYPE, groupResource, REFRESH_TYPE, refreshResource } from "./resources";
 import { servePlugin } from "./server";
+import { clockFromEnvironment } from "../model/wait";
 
 export interface PluginIdentity {
   /** The version the plugin reports (`GetPluginInfo`). */
@@ -22,10 +23,13 @@ export async function runPlugin(
   args: readonly string[] = process.argv.slice(2),
 ): Promise<void> {
   const print = engineLog(args[0]);
+  // One clock for both resource types, so that they share its caches (a database's listing for
+  // forecasts, the AWS clients).
+  const clock = clockFromEnvironment();
   const { port } = await servePlugin({
     resources: {
-      [REFRESH_TYPE]: refreshResource(createLifecycle({ print })),
-      [GROUP_TYPE]: groupResource(createGroupLifecycle({ print })),
+      [REFRESH_TYPE]: refreshResource(createLifecycle({ print, clock })),
+      [GROUP_TYPE]: groupResource(createGroupLifecycle({ print, clock })),
     },
     schema: identity.schema,
     version: identity.version,

@@ -147,11 +147,15 @@ export function providerService(service: PluginService): grpc.UntypedServiceImpl
         }
       }
       await configure(values);
-      return new provproto.ConfigureResponse()
-        .setAcceptsecrets(true)
-        .setAcceptresources(false)
-        .setAcceptoutputs(false)
-        .setSupportspreview(false);
+      return (
+        new provproto.ConfigureResponse()
+          .setAcceptsecrets(true)
+          .setAcceptresources(false)
+          .setAcceptoutputs(false)
+          // Create and Update are called in a preview too (with `preview` set): they answer with the
+          // forecast and start nothing.
+          .setSupportspreview(true)
+      );
     }),
 
     check: unary(async (req: provproto.CheckRequest) => {
@@ -179,11 +183,20 @@ export function providerService(service: PluginService): grpc.UntypedServiceImpl
     }),
     create: unary(async (req: provproto.CreateRequest) => {
       const resource = resourceFor(req, req.getUrn());
+      if (req.getPreview()) {
+        // A preview: never Start or Stop; the id is unknown until the create.
+        const outs = await lifecycleOf(req, req.getUrn()).preview(valuesOf(req.getProperties()));
+        return new provproto.CreateResponse().setId("").setProperties(structOf(resource.present(outs)));
+      }
       const { id, outs } = await lifecycleOf(req, req.getUrn()).create(valuesOf(req.getProperties()));
       return new provproto.CreateResponse().setId(id).setProperties(structOf(resource.present(outs ?? {})));
     }),
     update: unary(async (req: provproto.UpdateRequest) => {
       const resource = resourceFor(req, req.getUrn());
+      if (req.getPreview()) {
+        const outs = await lifecycleOf(req, req.getUrn()).preview(valuesOf(req.getNews()), valuesOf(req.getOlds()));
+        return new provproto.UpdateResponse().setProperties(structOf(resource.present(outs)));
+      }
       const { outs } = await lifecycleOf(req, req.getUrn()).update(
         req.getId(),
         valuesOf(req.getOlds()),

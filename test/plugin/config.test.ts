@@ -23,7 +23,7 @@ it("names an explicit provider's own arguments, not stack config its user never 
   ).toBe('no AWS region found; set the region argument of provider "east", or AWS_REGION');
   const [failure] = checkPluginConfig({ allowedAccountIds: ["12"], regoin: "x" }, "east");
   expect(failure.reason).toBe(
-    "regoin is not an argument of the glue-mv-refresh provider (known: region, profile, accessKey, secretKey, token, sharedCredentialsFiles, sharedConfigFiles, assumeRoles, allowedAccountIds, forbiddenAccountIds, endpoints, stsRegion)",
+    "regoin is not an argument of the glue-mv-refresh provider (known: region, profile, accessKey, secretKey, token, sharedCredentialsFiles, sharedConfigFiles, assumeRoles, allowedAccountIds, forbiddenAccountIds, endpoints, stsRegion, maxCostUsd, maxDpuHours, dpuHourPriceUsd)",
   );
   expect(checkPluginConfig({ allowedAccountIds: ["12"] }, "east")[0].reason).toBe(
     'MaterializedViewRefresh: the arguments of provider "east" cannot be used: allowedAccountIds[0] must be a 12-digit AWS account id; got "12" (2 digits). Nothing was called in AWS',

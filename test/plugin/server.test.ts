@@ -5,7 +5,6 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
-import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
@@ -18,6 +17,7 @@ import { GROUP_TYPE, groupResource, REFRESH_TYPE, refreshResource } from "../../
 import { servePlugin } from "../../src/plugin/server";
 import { scaledClock, systemClock } from "../../src/model/wait";
 import { CLOCK_SCALE, CREDENTIALS, emulatorFor } from "../support/e2e";
+import { callService, struct } from "../support/plugin-client";
 
 jest.setTimeout(60_000);
 
@@ -32,17 +32,7 @@ let server: grpc.Server;
 let client: provrpc.ResourceProviderClient;
 const lines: string[] = [];
 
-/** A call of the service, as a promise. */
-function call<Req, Res>(method: string, request: Req): Promise<Res> {
-  const fn = (client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[
-    method
-  ].bind(client);
-  return new Promise((resolve, reject) =>
-    fn(request, (error, response) => (error ? reject(error) : resolve(response))),
-  );
-}
-const struct = (values: Values) =>
-  structproto.Struct.fromJavaScript(values as Record<string, structproto.JavaScriptValue>);
+const call = <Req, Res>(method: string, request: Req) => callService<Req, Res>(client, method, request);
 
 async function check(type: string, name: string, news: Values, olds: Values = {}) {
   const request = new provproto.CheckRequest().setUrn(urn(type, name)).setNews(struct(news)).setOlds(struct(olds));

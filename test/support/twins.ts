@@ -44,7 +44,11 @@ export class Twins {
     private readonly config: Record<string, string>,
   ) {}
 
-  static async create(views: EmulatedView[], options: EmulatorOptions = {}, config = { "aws:region": "us-east-1" }) {
+  static async create(
+    views: EmulatedView[],
+    options: EmulatorOptions = {},
+    config: Record<string, string> = { "aws:region": "us-east-1" },
+  ) {
     const [cliEmulator, harnessEmulator] = await Promise.all([
       emulatorFor(views, options),
       emulatorFor(views, options),

@@ -62,6 +62,16 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh
             set => _assumeRoles.Set(value);
         }
 
+        private static readonly __Value<double?> _dpuHourPriceUsd = new __Value<double?>(() => __config.GetDouble("dpuHourPriceUsd"));
+        /// <summary>
+        /// The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+        /// </summary>
+        public static double? DpuHourPriceUsd
+        {
+            get => _dpuHourPriceUsd.Get();
+            set => _dpuHourPriceUsd.Set(value);
+        }
+
         private static readonly __Value<ImmutableArray<Types.Endpoints>> _endpoints = new __Value<ImmutableArray<Types.Endpoints>>(() => __config.GetObject<ImmutableArray<Types.Endpoints>>("endpoints"));
         /// <summary>
         /// Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
@@ -80,6 +90,26 @@ namespace PulumiGlueMvRefresh.GlueMvRefresh
         {
             get => _forbiddenAccountIds.Get();
             set => _forbiddenAccountIds.Set(value);
+        }
+
+        private static readonly __Value<double?> _maxCostUsd = new __Value<double?>(() => __config.GetDouble("maxCostUsd"));
+        /// <summary>
+        /// The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+        /// </summary>
+        public static double? MaxCostUsd
+        {
+            get => _maxCostUsd.Get();
+            set => _maxCostUsd.Set(value);
+        }
+
+        private static readonly __Value<double?> _maxDpuHours = new __Value<double?>(() => __config.GetDouble("maxDpuHours"));
+        /// <summary>
+        /// The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+        /// </summary>
+        public static double? MaxDpuHours
+        {
+            get => _maxDpuHours.Get();
+            set => _maxDpuHours.Set(value);
         }
 
         private static readonly __Value<string?> _profile = new __Value<string?>(() => __config.Get("profile"));

@@ -30,6 +30,8 @@ type MaterializedViewRefresh struct {
 	Endpoint pulumi.StringPtrOutput `pulumi:"endpoint"`
 	// Glue's error message for a run that did not succeed.
 	ErrorMessage pulumi.StringPtrOutput `pulumi:"errorMessage"`
+	// In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view's recent runs (the preview's engine events carry it). Only in a preview: a deployment does not record it.
+	Forecast ForecastPtrOutput `pulumi:"forecast"`
 	// Whether the last run was asked to be a full refresh.
 	FullRefresh pulumi.BoolOutput `pulumi:"fullRefresh"`
 	// What to do when the view already has a refresh running: `wait` for it and then start a new one, `stop` it and start a new one, `adopt` it as this resource's run, or `fail` the deployment.
@@ -308,6 +310,11 @@ func (o MaterializedViewRefreshOutput) Endpoint() pulumi.StringPtrOutput {
 // Glue's error message for a run that did not succeed.
 func (o MaterializedViewRefreshOutput) ErrorMessage() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MaterializedViewRefresh) pulumi.StringPtrOutput { return v.ErrorMessage }).(pulumi.StringPtrOutput)
+}
+
+// In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view's recent runs (the preview's engine events carry it). Only in a preview: a deployment does not record it.
+func (o MaterializedViewRefreshOutput) Forecast() ForecastPtrOutput {
+	return o.ApplyT(func(v *MaterializedViewRefresh) ForecastPtrOutput { return v.Forecast }).(ForecastPtrOutput)
 }
 
 // Whether the last run was asked to be a full refresh.

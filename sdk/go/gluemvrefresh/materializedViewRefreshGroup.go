@@ -16,6 +16,8 @@ import (
 type MaterializedViewRefreshGroup struct {
 	pulumi.CustomResourceState
 
+	// In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
+	Forecast ForecastMapOutput `pulumi:"forecast"`
 	// The group's runs in flight at once; members beyond it start as earlier runs end. Default: every member.
 	MaxConcurrent pulumi.IntPtrOutput `pulumi:"maxConcurrent"`
 	// Each member's run, by member key.
@@ -213,6 +215,11 @@ func (o MaterializedViewRefreshGroupOutput) ToMaterializedViewRefreshGroupOutput
 
 func (o MaterializedViewRefreshGroupOutput) ToMaterializedViewRefreshGroupOutputWithContext(ctx context.Context) MaterializedViewRefreshGroupOutput {
 	return o
+}
+
+// In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
+func (o MaterializedViewRefreshGroupOutput) Forecast() ForecastMapOutput {
+	return o.ApplyT(func(v *MaterializedViewRefreshGroup) ForecastMapOutput { return v.Forecast }).(ForecastMapOutput)
 }
 
 // The group's runs in flight at once; members beyond it start as earlier runs end. Default: every member.

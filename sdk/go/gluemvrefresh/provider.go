@@ -48,10 +48,16 @@ type providerArgs struct {
 	AllowedAccountIds []string `pulumi:"allowedAccountIds"`
 	// Roles assumed in order before any call, e.g. to reach a deployment account.
 	AssumeRoles []RoleToAssume `pulumi:"assumeRoles"`
+	// The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+	DpuHourPriceUsd *float64 `pulumi:"dpuHourPriceUsd"`
 	// Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
 	Endpoints []Endpoints `pulumi:"endpoints"`
 	// AWS account ids the provider must not act in.
 	ForbiddenAccountIds []string `pulumi:"forbiddenAccountIds"`
+	// The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+	MaxCostUsd *float64 `pulumi:"maxCostUsd"`
+	// The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+	MaxDpuHours *float64 `pulumi:"maxDpuHours"`
 	// The profile of the shared config and credentials files to use.
 	Profile *string `pulumi:"profile"`
 	// The region of the views, unless a resource sets its own. Default: the AWS SDK's own chain (AWS_REGION, the profile's region).
@@ -76,10 +82,16 @@ type ProviderArgs struct {
 	AllowedAccountIds pulumi.StringArrayInput
 	// Roles assumed in order before any call, e.g. to reach a deployment account.
 	AssumeRoles RoleToAssumeArrayInput
+	// The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+	DpuHourPriceUsd pulumi.Float64PtrInput
 	// Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
 	Endpoints EndpointsArrayInput
 	// AWS account ids the provider must not act in.
 	ForbiddenAccountIds pulumi.StringArrayInput
+	// The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+	MaxCostUsd pulumi.Float64PtrInput
+	// The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+	MaxDpuHours pulumi.Float64PtrInput
 	// The profile of the shared config and credentials files to use.
 	Profile pulumi.StringPtrInput
 	// The region of the views, unless a resource sets its own. Default: the AWS SDK's own chain (AWS_REGION, the profile's region).

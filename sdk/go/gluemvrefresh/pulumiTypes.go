@@ -350,6 +350,256 @@ func (o EndpointsArrayOutput) Index(i pulumi.IntInput) EndpointsOutput {
 	}).(EndpointsOutput)
 }
 
+// What a refresh that would start is expected to take and cost, from its view's recent runs.
+type Forecast struct {
+	// How many runs the figures are based on; 0 with no history.
+	BasedOnRuns float64 `pulumi:"basedOnRuns"`
+	// Whose runs the figures come from: `own`, `database` (the database's other views: a weaker guess) or `none`.
+	Basis string `pulumi:"basis"`
+	// The median cost in USD, at `dpuHourPriceUsd`.
+	CostUsd *float64 `pulumi:"costUsd"`
+	// The price of a DPU-hour in USD the cost is at.
+	DpuHourPriceUsd float64 `pulumi:"dpuHourPriceUsd"`
+	// The median DPU-seconds of those runs.
+	DpuSeconds *float64 `pulumi:"dpuSeconds"`
+	// The median duration of those runs, in seconds.
+	DurationSeconds *int `pulumi:"durationSeconds"`
+	// Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
+	Error *string `pulumi:"error"`
+	// The 90th-percentile cost in USD.
+	P90CostUsd *float64 `pulumi:"p90CostUsd"`
+	// The 90th-percentile duration, in seconds: the pessimistic figure.
+	P90DurationSeconds *float64 `pulumi:"p90DurationSeconds"`
+	// Whether that price is us-east-1's, for want of the region's own published price.
+	PriceAssumed *bool `pulumi:"priceAssumed"`
+	// The refresh type the run is expected to be, FULL or INCREMENTAL.
+	RefreshType string `pulumi:"refreshType"`
+}
+
+// What a refresh that would start is expected to take and cost, from its view's recent runs.
+type ForecastOutput struct{ *pulumi.OutputState }
+
+func (ForecastOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Forecast)(nil)).Elem()
+}
+
+func (o ForecastOutput) ToForecastOutput() ForecastOutput {
+	return o
+}
+
+func (o ForecastOutput) ToForecastOutputWithContext(ctx context.Context) ForecastOutput {
+	return o
+}
+
+// How many runs the figures are based on; 0 with no history.
+func (o ForecastOutput) BasedOnRuns() pulumi.Float64Output {
+	return o.ApplyT(func(v Forecast) float64 { return v.BasedOnRuns }).(pulumi.Float64Output)
+}
+
+// Whose runs the figures come from: `own`, `database` (the database's other views: a weaker guess) or `none`.
+func (o ForecastOutput) Basis() pulumi.StringOutput {
+	return o.ApplyT(func(v Forecast) string { return v.Basis }).(pulumi.StringOutput)
+}
+
+// The median cost in USD, at `dpuHourPriceUsd`.
+func (o ForecastOutput) CostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v Forecast) *float64 { return v.CostUsd }).(pulumi.Float64PtrOutput)
+}
+
+// The price of a DPU-hour in USD the cost is at.
+func (o ForecastOutput) DpuHourPriceUsd() pulumi.Float64Output {
+	return o.ApplyT(func(v Forecast) float64 { return v.DpuHourPriceUsd }).(pulumi.Float64Output)
+}
+
+// The median DPU-seconds of those runs.
+func (o ForecastOutput) DpuSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v Forecast) *float64 { return v.DpuSeconds }).(pulumi.Float64PtrOutput)
+}
+
+// The median duration of those runs, in seconds.
+func (o ForecastOutput) DurationSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v Forecast) *int { return v.DurationSeconds }).(pulumi.IntPtrOutput)
+}
+
+// Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
+func (o ForecastOutput) Error() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Forecast) *string { return v.Error }).(pulumi.StringPtrOutput)
+}
+
+// The 90th-percentile cost in USD.
+func (o ForecastOutput) P90CostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v Forecast) *float64 { return v.P90CostUsd }).(pulumi.Float64PtrOutput)
+}
+
+// The 90th-percentile duration, in seconds: the pessimistic figure.
+func (o ForecastOutput) P90DurationSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v Forecast) *float64 { return v.P90DurationSeconds }).(pulumi.Float64PtrOutput)
+}
+
+// Whether that price is us-east-1's, for want of the region's own published price.
+func (o ForecastOutput) PriceAssumed() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v Forecast) *bool { return v.PriceAssumed }).(pulumi.BoolPtrOutput)
+}
+
+// The refresh type the run is expected to be, FULL or INCREMENTAL.
+func (o ForecastOutput) RefreshType() pulumi.StringOutput {
+	return o.ApplyT(func(v Forecast) string { return v.RefreshType }).(pulumi.StringOutput)
+}
+
+type ForecastPtrOutput struct{ *pulumi.OutputState }
+
+func (ForecastPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Forecast)(nil)).Elem()
+}
+
+func (o ForecastPtrOutput) ToForecastPtrOutput() ForecastPtrOutput {
+	return o
+}
+
+func (o ForecastPtrOutput) ToForecastPtrOutputWithContext(ctx context.Context) ForecastPtrOutput {
+	return o
+}
+
+func (o ForecastPtrOutput) Elem() ForecastOutput {
+	return o.ApplyT(func(v *Forecast) Forecast {
+		if v != nil {
+			return *v
+		}
+		var ret Forecast
+		return ret
+	}).(ForecastOutput)
+}
+
+// How many runs the figures are based on; 0 with no history.
+func (o ForecastPtrOutput) BasedOnRuns() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Forecast) *float64 {
+		if v == nil {
+			return nil
+		}
+		return &v.BasedOnRuns
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Whose runs the figures come from: `own`, `database` (the database's other views: a weaker guess) or `none`.
+func (o ForecastPtrOutput) Basis() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Forecast) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Basis
+	}).(pulumi.StringPtrOutput)
+}
+
+// The median cost in USD, at `dpuHourPriceUsd`.
+func (o ForecastPtrOutput) CostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Forecast) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.CostUsd
+	}).(pulumi.Float64PtrOutput)
+}
+
+// The price of a DPU-hour in USD the cost is at.
+func (o ForecastPtrOutput) DpuHourPriceUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Forecast) *float64 {
+		if v == nil {
+			return nil
+		}
+		return &v.DpuHourPriceUsd
+	}).(pulumi.Float64PtrOutput)
+}
+
+// The median DPU-seconds of those runs.
+func (o ForecastPtrOutput) DpuSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Forecast) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.DpuSeconds
+	}).(pulumi.Float64PtrOutput)
+}
+
+// The median duration of those runs, in seconds.
+func (o ForecastPtrOutput) DurationSeconds() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Forecast) *int {
+		if v == nil {
+			return nil
+		}
+		return v.DurationSeconds
+	}).(pulumi.IntPtrOutput)
+}
+
+// Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
+func (o ForecastPtrOutput) Error() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Forecast) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Error
+	}).(pulumi.StringPtrOutput)
+}
+
+// The 90th-percentile cost in USD.
+func (o ForecastPtrOutput) P90CostUsd() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Forecast) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.P90CostUsd
+	}).(pulumi.Float64PtrOutput)
+}
+
+// The 90th-percentile duration, in seconds: the pessimistic figure.
+func (o ForecastPtrOutput) P90DurationSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *Forecast) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.P90DurationSeconds
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Whether that price is us-east-1's, for want of the region's own published price.
+func (o ForecastPtrOutput) PriceAssumed() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Forecast) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.PriceAssumed
+	}).(pulumi.BoolPtrOutput)
+}
+
+// The refresh type the run is expected to be, FULL or INCREMENTAL.
+func (o ForecastPtrOutput) RefreshType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Forecast) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.RefreshType
+	}).(pulumi.StringPtrOutput)
+}
+
+type ForecastMapOutput struct{ *pulumi.OutputState }
+
+func (ForecastMapOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*map[string]Forecast)(nil)).Elem()
+}
+
+func (o ForecastMapOutput) ToForecastMapOutput() ForecastMapOutput {
+	return o
+}
+
+func (o ForecastMapOutput) ToForecastMapOutputWithContext(ctx context.Context) ForecastMapOutput {
+	return o
+}
+
+func (o ForecastMapOutput) MapIndex(k pulumi.StringInput) ForecastOutput {
+	return pulumi.All(o, k).ApplyT(func(vs []interface{}) Forecast {
+		return vs[0].(map[string]Forecast)[vs[1].(string)]
+	}).(ForecastOutput)
+}
+
 // One view of a MaterializedViewRefreshGroup; what it leaves out comes from the group.
 type GroupMember struct {
 	// The Data Catalog that holds the view. Default: the caller's AWS account id (STS GetCallerIdentity).
@@ -963,6 +1213,9 @@ func init() {
 	pulumi.RegisterOutputType(AssumeRolePtrOutput{})
 	pulumi.RegisterOutputType(EndpointsOutput{})
 	pulumi.RegisterOutputType(EndpointsArrayOutput{})
+	pulumi.RegisterOutputType(ForecastOutput{})
+	pulumi.RegisterOutputType(ForecastPtrOutput{})
+	pulumi.RegisterOutputType(ForecastMapOutput{})
 	pulumi.RegisterOutputType(GroupMemberOutput{})
 	pulumi.RegisterOutputType(GroupMemberMapOutput{})
 	pulumi.RegisterOutputType(GroupRunOutput{})

@@ -44,6 +44,17 @@ Object.defineProperty(exports, "assumeRoles", {
 });
 
 /**
+ * The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+ */
+export declare const dpuHourPriceUsd: number | undefined;
+Object.defineProperty(exports, "dpuHourPriceUsd", {
+    get() {
+        return __config.getObject<number>("dpuHourPriceUsd");
+    },
+    enumerable: true,
+});
+
+/**
  * Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
  */
 export declare const endpoints: outputs.Endpoints[] | undefined;
@@ -61,6 +72,28 @@ export declare const forbiddenAccountIds: string[] | undefined;
 Object.defineProperty(exports, "forbiddenAccountIds", {
     get() {
         return __config.getObject<string[]>("forbiddenAccountIds");
+    },
+    enumerable: true,
+});
+
+/**
+ * The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+ */
+export declare const maxCostUsd: number | undefined;
+Object.defineProperty(exports, "maxCostUsd", {
+    get() {
+        return __config.getObject<number>("maxCostUsd");
+    },
+    enumerable: true,
+});
+
+/**
+ * The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+ */
+export declare const maxDpuHours: number | undefined;
+Object.defineProperty(exports, "maxDpuHours", {
+    get() {
+        return __config.getObject<number>("maxDpuHours");
     },
     enumerable: true,
 });

@@ -55,6 +55,56 @@ export interface Endpoints {
 }
 
 /**
+ * What a refresh that would start is expected to take and cost, from its view's recent runs.
+ */
+export interface Forecast {
+    /**
+     * How many runs the figures are based on; 0 with no history.
+     */
+    basedOnRuns: number;
+    /**
+     * Whose runs the figures come from: `own`, `database` (the database's other views: a weaker guess) or `none`.
+     */
+    basis: string;
+    /**
+     * The median cost in USD, at `dpuHourPriceUsd`.
+     */
+    costUsd?: number;
+    /**
+     * The price of a DPU-hour in USD the cost is at.
+     */
+    dpuHourPriceUsd: number;
+    /**
+     * The median DPU-seconds of those runs.
+     */
+    dpuSeconds?: number;
+    /**
+     * The median duration of those runs, in seconds.
+     */
+    durationSeconds?: number;
+    /**
+     * Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
+     */
+    error?: string;
+    /**
+     * The 90th-percentile cost in USD.
+     */
+    p90CostUsd?: number;
+    /**
+     * The 90th-percentile duration, in seconds: the pessimistic figure.
+     */
+    p90DurationSeconds?: number;
+    /**
+     * Whether that price is us-east-1's, for want of the region's own published price.
+     */
+    priceAssumed?: boolean;
+    /**
+     * The refresh type the run is expected to be, FULL or INCREMENTAL.
+     */
+    refreshType: string;
+}
+
+/**
  * The run a member of a group last started or adopted, and the view and settings it ran with.
  */
 export interface GroupRun {

@@ -359,6 +359,7 @@ class MaterializedViewRefresh(pulumi.CustomResource):
             __props__.__dict__["dpu_seconds"] = None
             __props__.__dict__["end_time"] = None
             __props__.__dict__["error_message"] = None
+            __props__.__dict__["forecast"] = None
             __props__.__dict__["processed_bytes"] = None
             __props__.__dict__["refresh_type"] = None
             __props__.__dict__["run_id"] = None
@@ -394,6 +395,7 @@ class MaterializedViewRefresh(pulumi.CustomResource):
         __props__.__dict__["end_time"] = None
         __props__.__dict__["endpoint"] = None
         __props__.__dict__["error_message"] = None
+        __props__.__dict__["forecast"] = None
         __props__.__dict__["full_refresh"] = None
         __props__.__dict__["if_running"] = None
         __props__.__dict__["processed_bytes"] = None
@@ -471,6 +473,14 @@ class MaterializedViewRefresh(pulumi.CustomResource):
         Glue's error message for a run that did not succeed.
         """
         return pulumi.get(self, "error_message")
+
+    @_builtins.property
+    @pulumi.getter
+    def forecast(self) -> pulumi.Output[Optional['outputs.Forecast']]:
+        """
+        In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view's recent runs (the preview's engine events carry it). Only in a preview: a deployment does not record it.
+        """
+        return pulumi.get(self, "forecast")
 
     @_builtins.property
     @pulumi.getter(name="fullRefresh")

@@ -271,6 +271,7 @@ class MaterializedViewRefreshGroup(pulumi.CustomResource):
             if wait_for_completion is None:
                 wait_for_completion = True
             __props__.__dict__["wait_for_completion"] = wait_for_completion
+            __props__.__dict__["forecast"] = None
             __props__.__dict__["runs"] = None
         super(MaterializedViewRefreshGroup, __self__).__init__(
             'glue-mv-refresh:index:MaterializedViewRefreshGroup',
@@ -294,6 +295,7 @@ class MaterializedViewRefreshGroup(pulumi.CustomResource):
 
         __props__ = MaterializedViewRefreshGroupArgs.__new__(MaterializedViewRefreshGroupArgs)
 
+        __props__.__dict__["forecast"] = None
         __props__.__dict__["max_concurrent"] = None
         __props__.__dict__["runs"] = None
         return MaterializedViewRefreshGroup(resource_name, opts=opts, __props__=__props__)
@@ -303,6 +305,14 @@ class MaterializedViewRefreshGroup(pulumi.CustomResource):
             opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
         __props__: dict = {}
         return pulumi.runtime.exists_resource(None, 'glue-mv-refresh:index:MaterializedViewRefreshGroup', id, __props__, opts or pulumi.ResourceOptions())
+
+    @_builtins.property
+    @pulumi.getter
+    def forecast(self) -> pulumi.Output[Optional[Mapping[str, 'outputs.Forecast']]]:
+        """
+        In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
+        """
+        return pulumi.get(self, "forecast")
 
     @_builtins.property
     @pulumi.getter(name="maxConcurrent")

@@ -18,6 +18,7 @@ from ._enums import *
 __all__ = [
     'AssumeRole',
     'Endpoints',
+    'Forecast',
     'GroupRun',
     'RoleToAssume',
     'UpstreamRun',
@@ -143,6 +144,179 @@ class Endpoints(dict):
         The endpoint of AWS STS.
         """
         return pulumi.get(self, "sts")
+
+
+@pulumi.output_type
+class Forecast(dict):
+    """
+    What a refresh that would start is expected to take and cost, from its view's recent runs.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "basedOnRuns":
+            suggest = "based_on_runs"
+        elif key == "dpuHourPriceUsd":
+            suggest = "dpu_hour_price_usd"
+        elif key == "refreshType":
+            suggest = "refresh_type"
+        elif key == "costUsd":
+            suggest = "cost_usd"
+        elif key == "dpuSeconds":
+            suggest = "dpu_seconds"
+        elif key == "durationSeconds":
+            suggest = "duration_seconds"
+        elif key == "p90CostUsd":
+            suggest = "p90_cost_usd"
+        elif key == "p90DurationSeconds":
+            suggest = "p90_duration_seconds"
+        elif key == "priceAssumed":
+            suggest = "price_assumed"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in Forecast. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        Forecast.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        Forecast.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 based_on_runs: _builtins.float,
+                 basis: _builtins.str,
+                 dpu_hour_price_usd: _builtins.float,
+                 refresh_type: _builtins.str,
+                 cost_usd: Optional[_builtins.float] = None,
+                 dpu_seconds: Optional[_builtins.float] = None,
+                 duration_seconds: Optional[_builtins.int] = None,
+                 error: Optional[_builtins.str] = None,
+                 p90_cost_usd: Optional[_builtins.float] = None,
+                 p90_duration_seconds: Optional[_builtins.float] = None,
+                 price_assumed: Optional[_builtins.bool] = None):
+        """
+        What a refresh that would start is expected to take and cost, from its view's recent runs.
+
+        :param _builtins.float based_on_runs: How many runs the figures are based on; 0 with no history.
+        :param _builtins.str basis: Whose runs the figures come from: `own`, `database` (the database's other views: a weaker guess) or `none`.
+        :param _builtins.float dpu_hour_price_usd: The price of a DPU-hour in USD the cost is at.
+        :param _builtins.str refresh_type: The refresh type the run is expected to be, FULL or INCREMENTAL.
+        :param _builtins.float cost_usd: The median cost in USD, at `dpuHourPriceUsd`.
+        :param _builtins.float dpu_seconds: The median DPU-seconds of those runs.
+        :param _builtins.int duration_seconds: The median duration of those runs, in seconds.
+        :param _builtins.str error: Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
+        :param _builtins.float p90_cost_usd: The 90th-percentile cost in USD.
+        :param _builtins.float p90_duration_seconds: The 90th-percentile duration, in seconds: the pessimistic figure.
+        :param _builtins.bool price_assumed: Whether that price is us-east-1's, for want of the region's own published price.
+        """
+        pulumi.set(__self__, "based_on_runs", based_on_runs)
+        pulumi.set(__self__, "basis", basis)
+        pulumi.set(__self__, "dpu_hour_price_usd", dpu_hour_price_usd)
+        pulumi.set(__self__, "refresh_type", refresh_type)
+        if cost_usd is not None:
+            pulumi.set(__self__, "cost_usd", cost_usd)
+        if dpu_seconds is not None:
+            pulumi.set(__self__, "dpu_seconds", dpu_seconds)
+        if duration_seconds is not None:
+            pulumi.set(__self__, "duration_seconds", duration_seconds)
+        if error is not None:
+            pulumi.set(__self__, "error", error)
+        if p90_cost_usd is not None:
+            pulumi.set(__self__, "p90_cost_usd", p90_cost_usd)
+        if p90_duration_seconds is not None:
+            pulumi.set(__self__, "p90_duration_seconds", p90_duration_seconds)
+        if price_assumed is not None:
+            pulumi.set(__self__, "price_assumed", price_assumed)
+
+    @_builtins.property
+    @pulumi.getter(name="basedOnRuns")
+    def based_on_runs(self) -> _builtins.float:
+        """
+        How many runs the figures are based on; 0 with no history.
+        """
+        return pulumi.get(self, "based_on_runs")
+
+    @_builtins.property
+    @pulumi.getter
+    def basis(self) -> _builtins.str:
+        """
+        Whose runs the figures come from: `own`, `database` (the database's other views: a weaker guess) or `none`.
+        """
+        return pulumi.get(self, "basis")
+
+    @_builtins.property
+    @pulumi.getter(name="dpuHourPriceUsd")
+    def dpu_hour_price_usd(self) -> _builtins.float:
+        """
+        The price of a DPU-hour in USD the cost is at.
+        """
+        return pulumi.get(self, "dpu_hour_price_usd")
+
+    @_builtins.property
+    @pulumi.getter(name="refreshType")
+    def refresh_type(self) -> _builtins.str:
+        """
+        The refresh type the run is expected to be, FULL or INCREMENTAL.
+        """
+        return pulumi.get(self, "refresh_type")
+
+    @_builtins.property
+    @pulumi.getter(name="costUsd")
+    def cost_usd(self) -> Optional[_builtins.float]:
+        """
+        The median cost in USD, at `dpuHourPriceUsd`.
+        """
+        return pulumi.get(self, "cost_usd")
+
+    @_builtins.property
+    @pulumi.getter(name="dpuSeconds")
+    def dpu_seconds(self) -> Optional[_builtins.float]:
+        """
+        The median DPU-seconds of those runs.
+        """
+        return pulumi.get(self, "dpu_seconds")
+
+    @_builtins.property
+    @pulumi.getter(name="durationSeconds")
+    def duration_seconds(self) -> Optional[_builtins.int]:
+        """
+        The median duration of those runs, in seconds.
+        """
+        return pulumi.get(self, "duration_seconds")
+
+    @_builtins.property
+    @pulumi.getter
+    def error(self) -> Optional[_builtins.str]:
+        """
+        Why no forecast could be made: the List call that failed, on one line (`basis` is then `none`).
+        """
+        return pulumi.get(self, "error")
+
+    @_builtins.property
+    @pulumi.getter(name="p90CostUsd")
+    def p90_cost_usd(self) -> Optional[_builtins.float]:
+        """
+        The 90th-percentile cost in USD.
+        """
+        return pulumi.get(self, "p90_cost_usd")
+
+    @_builtins.property
+    @pulumi.getter(name="p90DurationSeconds")
+    def p90_duration_seconds(self) -> Optional[_builtins.float]:
+        """
+        The 90th-percentile duration, in seconds: the pessimistic figure.
+        """
+        return pulumi.get(self, "p90_duration_seconds")
+
+    @_builtins.property
+    @pulumi.getter(name="priceAssumed")
+    def price_assumed(self) -> Optional[_builtins.bool]:
+        """
+        Whether that price is us-east-1's, for want of the region's own published price.
+        """
+        return pulumi.get(self, "price_assumed")
 
 
 @pulumi.output_type

@@ -24,8 +24,11 @@ class ProviderArgs:
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  allowed_account_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  assume_roles: pulumi.Input[Optional[Sequence[pulumi.Input['RoleToAssumeArgs']]]] = None,
+                 dpu_hour_price_usd: pulumi.Input[Optional[_builtins.float]] = None,
                  endpoints: pulumi.Input[Optional[Sequence[pulumi.Input['EndpointsArgs']]]] = None,
                  forbidden_account_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 max_cost_usd: pulumi.Input[Optional[_builtins.float]] = None,
+                 max_dpu_hours: pulumi.Input[Optional[_builtins.float]] = None,
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
@@ -39,8 +42,11 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] access_key: An access key id; use a secret. Goes with `secretKey`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_account_ids: The only AWS account ids the provider may act in; any other fails before a Glue call.
         :param pulumi.Input[Sequence[pulumi.Input['RoleToAssumeArgs']]] assume_roles: Roles assumed in order before any call, e.g. to reach a deployment account.
+        :param pulumi.Input[_builtins.float] dpu_hour_price_usd: The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
         :param pulumi.Input[Sequence[pulumi.Input['EndpointsArgs']]] endpoints: Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] forbidden_account_ids: AWS account ids the provider must not act in.
+        :param pulumi.Input[_builtins.float] max_cost_usd: The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+        :param pulumi.Input[_builtins.float] max_dpu_hours: The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
         :param pulumi.Input[_builtins.str] profile: The profile of the shared config and credentials files to use.
         :param pulumi.Input[_builtins.str] region: The region of the views, unless a resource sets its own. Default: the AWS SDK's own chain (AWS_REGION, the profile's region).
         :param pulumi.Input[_builtins.str] secret_key: The secret access key of `accessKey`; use a secret.
@@ -55,10 +61,16 @@ class ProviderArgs:
             pulumi.set(__self__, "allowed_account_ids", allowed_account_ids)
         if assume_roles is not None:
             pulumi.set(__self__, "assume_roles", assume_roles)
+        if dpu_hour_price_usd is not None:
+            pulumi.set(__self__, "dpu_hour_price_usd", dpu_hour_price_usd)
         if endpoints is not None:
             pulumi.set(__self__, "endpoints", endpoints)
         if forbidden_account_ids is not None:
             pulumi.set(__self__, "forbidden_account_ids", forbidden_account_ids)
+        if max_cost_usd is not None:
+            pulumi.set(__self__, "max_cost_usd", max_cost_usd)
+        if max_dpu_hours is not None:
+            pulumi.set(__self__, "max_dpu_hours", max_dpu_hours)
         if profile is not None:
             pulumi.set(__self__, "profile", profile)
         if region is not None:
@@ -111,6 +123,18 @@ class ProviderArgs:
         pulumi.set(self, "assume_roles", value)
 
     @_builtins.property
+    @pulumi.getter(name="dpuHourPriceUsd")
+    def dpu_hour_price_usd(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+        """
+        return pulumi.get(self, "dpu_hour_price_usd")
+
+    @dpu_hour_price_usd.setter
+    def dpu_hour_price_usd(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "dpu_hour_price_usd", value)
+
+    @_builtins.property
     @pulumi.getter
     def endpoints(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['EndpointsArgs']]]]:
         """
@@ -133,6 +157,30 @@ class ProviderArgs:
     @forbidden_account_ids.setter
     def forbidden_account_ids(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "forbidden_account_ids", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxCostUsd")
+    def max_cost_usd(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+        """
+        return pulumi.get(self, "max_cost_usd")
+
+    @max_cost_usd.setter
+    def max_cost_usd(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "max_cost_usd", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxDpuHours")
+    def max_dpu_hours(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+        """
+        return pulumi.get(self, "max_dpu_hours")
+
+    @max_dpu_hours.setter
+    def max_dpu_hours(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "max_dpu_hours", value)
 
     @_builtins.property
     @pulumi.getter
@@ -228,8 +276,11 @@ class Provider(pulumi.ProviderResource):
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  allowed_account_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  assume_roles: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RoleToAssumeArgs', 'RoleToAssumeArgsDict', 'outputs.RoleToAssume']]]]] = None,
+                 dpu_hour_price_usd: pulumi.Input[Optional[_builtins.float]] = None,
                  endpoints: pulumi.Input[Optional[Sequence[pulumi.Input[Union['EndpointsArgs', 'EndpointsArgsDict', 'outputs.Endpoints']]]]] = None,
                  forbidden_account_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 max_cost_usd: pulumi.Input[Optional[_builtins.float]] = None,
+                 max_dpu_hours: pulumi.Input[Optional[_builtins.float]] = None,
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
@@ -246,8 +297,11 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] access_key: An access key id; use a secret. Goes with `secretKey`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_account_ids: The only AWS account ids the provider may act in; any other fails before a Glue call.
         :param pulumi.Input[Sequence[pulumi.Input[Union['RoleToAssumeArgs', 'RoleToAssumeArgsDict', 'outputs.RoleToAssume']]]] assume_roles: Roles assumed in order before any call, e.g. to reach a deployment account.
+        :param pulumi.Input[_builtins.float] dpu_hour_price_usd: The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
         :param pulumi.Input[Sequence[pulumi.Input[Union['EndpointsArgs', 'EndpointsArgsDict', 'outputs.Endpoints']]]] endpoints: Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] forbidden_account_ids: AWS account ids the provider must not act in.
+        :param pulumi.Input[_builtins.float] max_cost_usd: The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+        :param pulumi.Input[_builtins.float] max_dpu_hours: The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
         :param pulumi.Input[_builtins.str] profile: The profile of the shared config and credentials files to use.
         :param pulumi.Input[_builtins.str] region: The region of the views, unless a resource sets its own. Default: the AWS SDK's own chain (AWS_REGION, the profile's region).
         :param pulumi.Input[_builtins.str] secret_key: The secret access key of `accessKey`; use a secret.
@@ -283,8 +337,11 @@ class Provider(pulumi.ProviderResource):
                  access_key: pulumi.Input[Optional[_builtins.str]] = None,
                  allowed_account_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  assume_roles: pulumi.Input[Optional[Sequence[pulumi.Input[Union['RoleToAssumeArgs', 'RoleToAssumeArgsDict', 'outputs.RoleToAssume']]]]] = None,
+                 dpu_hour_price_usd: pulumi.Input[Optional[_builtins.float]] = None,
                  endpoints: pulumi.Input[Optional[Sequence[pulumi.Input[Union['EndpointsArgs', 'EndpointsArgsDict', 'outputs.Endpoints']]]]] = None,
                  forbidden_account_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 max_cost_usd: pulumi.Input[Optional[_builtins.float]] = None,
+                 max_dpu_hours: pulumi.Input[Optional[_builtins.float]] = None,
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  secret_key: pulumi.Input[Optional[_builtins.str]] = None,
@@ -304,8 +361,11 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["access_key"] = None if access_key is None else pulumi.Output.secret(access_key)
             __props__.__dict__["allowed_account_ids"] = pulumi.Output.from_input(allowed_account_ids).apply(pulumi.runtime.to_json) if allowed_account_ids is not None else None
             __props__.__dict__["assume_roles"] = pulumi.Output.from_input(assume_roles).apply(pulumi.runtime.to_json) if assume_roles is not None else None
+            __props__.__dict__["dpu_hour_price_usd"] = pulumi.Output.from_input(dpu_hour_price_usd).apply(pulumi.runtime.to_json) if dpu_hour_price_usd is not None else None
             __props__.__dict__["endpoints"] = pulumi.Output.from_input(endpoints).apply(pulumi.runtime.to_json) if endpoints is not None else None
             __props__.__dict__["forbidden_account_ids"] = pulumi.Output.from_input(forbidden_account_ids).apply(pulumi.runtime.to_json) if forbidden_account_ids is not None else None
+            __props__.__dict__["max_cost_usd"] = pulumi.Output.from_input(max_cost_usd).apply(pulumi.runtime.to_json) if max_cost_usd is not None else None
+            __props__.__dict__["max_dpu_hours"] = pulumi.Output.from_input(max_dpu_hours).apply(pulumi.runtime.to_json) if max_dpu_hours is not None else None
             __props__.__dict__["profile"] = profile
             __props__.__dict__["region"] = region
             __props__.__dict__["secret_key"] = None if secret_key is None else pulumi.Output.secret(secret_key)

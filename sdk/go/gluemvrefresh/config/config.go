@@ -26,6 +26,11 @@ func GetAssumeRoles(ctx *pulumi.Context) string {
 	return config.Get(ctx, "glue-mv-refresh:assumeRoles")
 }
 
+// The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+func GetDpuHourPriceUsd(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "glue-mv-refresh:dpuHourPriceUsd")
+}
+
 // Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
 func GetEndpoints(ctx *pulumi.Context) string {
 	return config.Get(ctx, "glue-mv-refresh:endpoints")
@@ -34,6 +39,16 @@ func GetEndpoints(ctx *pulumi.Context) string {
 // AWS account ids the provider must not act in.
 func GetForbiddenAccountIds(ctx *pulumi.Context) string {
 	return config.Get(ctx, "glue-mv-refresh:forbiddenAccountIds")
+}
+
+// The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+func GetMaxCostUsd(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "glue-mv-refresh:maxCostUsd")
+}
+
+// The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+func GetMaxDpuHours(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "glue-mv-refresh:maxDpuHours")
 }
 
 // The profile of the shared config and credentials files to use.

@@ -30,6 +30,11 @@ assumeRoles: Optional[str]
 Roles assumed in order before any call, e.g. to reach a deployment account.
 """
 
+dpuHourPriceUsd: Optional[float]
+"""
+The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+"""
+
 endpoints: Optional[str]
 """
 Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
@@ -38,6 +43,16 @@ Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
 forbiddenAccountIds: Optional[str]
 """
 AWS account ids the provider must not act in.
+"""
+
+maxCostUsd: Optional[float]
+"""
+The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+"""
+
+maxDpuHours: Optional[float]
+"""
+The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
 """
 
 profile: Optional[str]

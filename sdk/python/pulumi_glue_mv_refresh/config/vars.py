@@ -43,6 +43,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('assumeRoles')
 
     @_builtins.property
+    def dpu_hour_price_usd(self) -> Optional[float]:
+        """
+        The price of a DPU-hour in USD that forecasts are costed at. Default: Glue's published price for the region (0.44 in us-east-1).
+        """
+        return __config__.get_float('dpuHourPriceUsd')
+
+    @_builtins.property
     def endpoints(self) -> Optional[str]:
         """
         Endpoints for Glue and STS in place of the AWS SDK's, as a list of one object.
@@ -55,6 +62,20 @@ class _ExportableConfig(types.ModuleType):
         AWS account ids the provider must not act in.
         """
         return __config__.get('forbiddenAccountIds')
+
+    @_builtins.property
+    def max_cost_usd(self) -> Optional[float]:
+        """
+        The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+        """
+        return __config__.get_float('maxCostUsd')
+
+    @_builtins.property
+    def max_dpu_hours(self) -> Optional[float]:
+        """
+        The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+        """
+        return __config__.get_float('maxDpuHours')
 
     @_builtins.property
     def profile(self) -> Optional[str]:

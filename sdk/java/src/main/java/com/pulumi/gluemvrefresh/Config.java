@@ -7,6 +7,7 @@ import com.pulumi.core.TypeShape;
 import com.pulumi.core.internal.Codegen;
 import com.pulumi.gluemvrefresh.inputs.Endpoints;
 import com.pulumi.gluemvrefresh.inputs.RoleToAssume;
+import java.lang.Double;
 import java.lang.String;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,13 @@ public final class Config {
         return Codegen.objectProp("assumeRoles", TypeShape.<List<RoleToAssume>>builder(List.class).addParameter(RoleToAssume.class).build()).config(config).get();
     }
 /**
+ * The price of a DPU-hour in USD that forecasts are costed at. Default: Glue&#39;s published price for the region (0.44 in us-east-1).
+ * 
+ */
+    public Optional<Double> dpuHourPriceUsd() {
+        return Codegen.doubleProp("dpuHourPriceUsd").config(config).get();
+    }
+/**
  * Endpoints for Glue and STS in place of the AWS SDK&#39;s, as a list of one object.
  * 
  */
@@ -48,6 +56,20 @@ public final class Config {
  */
     public Optional<List<String>> forbiddenAccountIds() {
         return Codegen.objectProp("forbiddenAccountIds", TypeShape.<List<String>>builder(List.class).addParameter(String.class).build()).config(config).get();
+    }
+/**
+ * The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+ * 
+ */
+    public Optional<Double> maxCostUsd() {
+        return Codegen.doubleProp("maxCostUsd").config(config).get();
+    }
+/**
+ * The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+ * 
+ */
+    public Optional<Double> maxDpuHours() {
+        return Codegen.doubleProp("maxDpuHours").config(config).get();
     }
 /**
  * The profile of the shared config and credentials files to use.

@@ -11,6 +11,7 @@ import com.pulumi.gluemvrefresh.MaterializedViewRefreshArgs;
 import com.pulumi.gluemvrefresh.Utilities;
 import com.pulumi.gluemvrefresh.enums.IfRunning;
 import com.pulumi.gluemvrefresh.outputs.AssumeRole;
+import com.pulumi.gluemvrefresh.outputs.Forecast;
 import com.pulumi.gluemvrefresh.outputs.UpstreamRun;
 import java.lang.Boolean;
 import java.lang.Double;
@@ -123,6 +124,20 @@ public class MaterializedViewRefresh extends com.pulumi.resources.CustomResource
      */
     public Output<Optional<String>> errorMessage() {
         return Codegen.optional(this.errorMessage);
+    }
+    /**
+     * In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view&#39;s recent runs (the preview&#39;s engine events carry it). Only in a preview: a deployment does not record it.
+     * 
+     */
+    @Export(name="forecast", refs={Forecast.class}, tree="[0]")
+    private Output</* @Nullable */ Forecast> forecast;
+
+    /**
+     * @return In a preview of a create or an update that would start a refresh: what the refresh is expected to take and cost, from the view&#39;s recent runs (the preview&#39;s engine events carry it). Only in a preview: a deployment does not record it.
+     * 
+     */
+    public Output<Optional<Forecast>> forecast() {
+        return Codegen.optional(this.forecast);
     }
     /**
      * Whether the last run was asked to be a full refresh.

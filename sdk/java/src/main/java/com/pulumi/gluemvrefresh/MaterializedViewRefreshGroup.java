@@ -9,6 +9,7 @@ import com.pulumi.core.annotations.ResourceType;
 import com.pulumi.core.internal.Codegen;
 import com.pulumi.gluemvrefresh.MaterializedViewRefreshGroupArgs;
 import com.pulumi.gluemvrefresh.Utilities;
+import com.pulumi.gluemvrefresh.outputs.Forecast;
 import com.pulumi.gluemvrefresh.outputs.GroupRun;
 import java.lang.Integer;
 import java.lang.String;
@@ -22,6 +23,20 @@ import javax.annotation.Nullable;
  */
 @ResourceType(type="glue-mv-refresh:index:MaterializedViewRefreshGroup")
 public class MaterializedViewRefreshGroup extends com.pulumi.resources.CustomResource {
+    /**
+     * In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
+     * 
+     */
+    @Export(name="forecast", refs={Map.class,String.class,Forecast.class}, tree="[0,1,2]")
+    private Output</* @Nullable */ Map<String,Forecast>> forecast;
+
+    /**
+     * @return In a preview: each member that would refresh, by key, with what its refresh is expected to take and cost. Only in a preview: a deployment does not record it.
+     * 
+     */
+    public Output<Optional<Map<String,Forecast>>> forecast() {
+        return Codegen.optional(this.forecast);
+    }
     /**
      * The group&#39;s runs in flight at once; members beyond it start as earlier runs end. Default: every member.
      * 

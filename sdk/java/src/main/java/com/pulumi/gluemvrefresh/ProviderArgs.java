@@ -7,6 +7,7 @@ import com.pulumi.core.Output;
 import com.pulumi.core.annotations.Import;
 import com.pulumi.gluemvrefresh.inputs.EndpointsArgs;
 import com.pulumi.gluemvrefresh.inputs.RoleToAssumeArgs;
+import java.lang.Double;
 import java.lang.String;
 import java.util.List;
 import java.util.Objects;
@@ -64,6 +65,21 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
     }
 
     /**
+     * The price of a DPU-hour in USD that forecasts are costed at. Default: Glue&#39;s published price for the region (0.44 in us-east-1).
+     * 
+     */
+    @Import(name="dpuHourPriceUsd", json=true)
+    private @Nullable Output<Double> dpuHourPriceUsd;
+
+    /**
+     * @return The price of a DPU-hour in USD that forecasts are costed at. Default: Glue&#39;s published price for the region (0.44 in us-east-1).
+     * 
+     */
+    public Optional<Output<Double>> dpuHourPriceUsd() {
+        return Optional.ofNullable(this.dpuHourPriceUsd);
+    }
+
+    /**
      * Endpoints for Glue and STS in place of the AWS SDK&#39;s, as a list of one object.
      * 
      */
@@ -91,6 +107,36 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
      */
     public Optional<Output<List<String>>> forbiddenAccountIds() {
         return Optional.ofNullable(this.forbiddenAccountIds);
+    }
+
+    /**
+     * The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+     * 
+     */
+    @Import(name="maxCostUsd", json=true)
+    private @Nullable Output<Double> maxCostUsd;
+
+    /**
+     * @return The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+     * 
+     */
+    public Optional<Output<Double>> maxCostUsd() {
+        return Optional.ofNullable(this.maxCostUsd);
+    }
+
+    /**
+     * The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+     * 
+     */
+    @Import(name="maxDpuHours", json=true)
+    private @Nullable Output<Double> maxDpuHours;
+
+    /**
+     * @return The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+     * 
+     */
+    public Optional<Output<Double>> maxDpuHours() {
+        return Optional.ofNullable(this.maxDpuHours);
     }
 
     /**
@@ -204,8 +250,11 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         this.accessKey = $.accessKey;
         this.allowedAccountIds = $.allowedAccountIds;
         this.assumeRoles = $.assumeRoles;
+        this.dpuHourPriceUsd = $.dpuHourPriceUsd;
         this.endpoints = $.endpoints;
         this.forbiddenAccountIds = $.forbiddenAccountIds;
+        this.maxCostUsd = $.maxCostUsd;
+        this.maxDpuHours = $.maxDpuHours;
         this.profile = $.profile;
         this.region = $.region;
         this.secretKey = $.secretKey;
@@ -317,6 +366,27 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
         }
 
         /**
+         * @param dpuHourPriceUsd The price of a DPU-hour in USD that forecasts are costed at. Default: Glue&#39;s published price for the region (0.44 in us-east-1).
+         * 
+         * @return builder
+         * 
+         */
+        public Builder dpuHourPriceUsd(@Nullable Output<Double> dpuHourPriceUsd) {
+            $.dpuHourPriceUsd = dpuHourPriceUsd;
+            return this;
+        }
+
+        /**
+         * @param dpuHourPriceUsd The price of a DPU-hour in USD that forecasts are costed at. Default: Glue&#39;s published price for the region (0.44 in us-east-1).
+         * 
+         * @return builder
+         * 
+         */
+        public Builder dpuHourPriceUsd(Double dpuHourPriceUsd) {
+            return dpuHourPriceUsd(Output.of(dpuHourPriceUsd));
+        }
+
+        /**
          * @param endpoints Endpoints for Glue and STS in place of the AWS SDK&#39;s, as a list of one object.
          * 
          * @return builder
@@ -376,6 +446,48 @@ public final class ProviderArgs extends com.pulumi.resources.ResourceArgs {
          */
         public Builder forbiddenAccountIds(String... forbiddenAccountIds) {
             return forbiddenAccountIds(List.of(forbiddenAccountIds));
+        }
+
+        /**
+         * @param maxCostUsd The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxCostUsd(@Nullable Output<Double> maxCostUsd) {
+            $.maxCostUsd = maxCostUsd;
+            return this;
+        }
+
+        /**
+         * @param maxCostUsd The most the refreshes a deployment would start may be expected to cost, in USD: preview and update fail before any Start when their forecasts add up to more, naming the views and figures. Default: none (no limit).
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxCostUsd(Double maxCostUsd) {
+            return maxCostUsd(Output.of(maxCostUsd));
+        }
+
+        /**
+         * @param maxDpuHours The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxDpuHours(@Nullable Output<Double> maxDpuHours) {
+            $.maxDpuHours = maxDpuHours;
+            return this;
+        }
+
+        /**
+         * @param maxDpuHours The most DPU-hours the refreshes a deployment would start may be expected to use, as `maxCostUsd`. Default: none (no limit).
+         * 
+         * @return builder
+         * 
+         */
+        public Builder maxDpuHours(Double maxDpuHours) {
+            return maxDpuHours(Output.of(maxDpuHours));
         }
 
         /**
