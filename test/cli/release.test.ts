@@ -2,11 +2,14 @@
  * The release (tools/release.ts) installed as a user installs it, from local registries only: the
  * releases 0.1.0 and 0.2.0 are built once, for this machine's platform, into one folder served over
  * HTTP (a PEP 503 index for pip, the plugin archives their schema's `pluginDownloadURL` names), and
- * the real Pulumi CLI runs with automatic plugin acquisition on, a Pulumi home of its own, no
- * `plugins.providers` path and no `node` on PATH: the plugin it downloads is the single executable.
+ * the real Pulumi CLI runs with automatic plugin acquisition on, a Pulumi home of its own and no
+ * `plugins.providers` path: Python and YAML programs with no `node` on PATH (the plugin it downloads
+ * is the single executable), a Java program with the SDK from the release's Maven repository, a
+ * TypeScript program with the Node.js SDK's tarball; `pulumi plugin install --server`; upgrades from
+ * 0.1.0 to 0.2.0 of the Python SDK and plugin, and of the npm package (the dynamic provider).
  */
 import { execFileSync, spawn, spawnSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "fs";
 import { homedir, tmpdir } from "os";
 import * as path from "path";
 import { Engine } from "../../harness";
@@ -25,6 +28,7 @@ const DAILY = { databaseName: "sales", tableName: "daily_totals_mv" };
 const PROGRAM = path.join(ROOT, "test", "fixtures", "release-python");
 const YAML_PROGRAM = path.join(ROOT, "test", "fixtures", "release-yaml");
 const JAVA_PROGRAM = path.join(ROOT, "test", "fixtures", "release-java");
+const TYPESCRIPT_PROGRAM = path.join(ROOT, "test", "fixtures", "release-typescript");
 const PACKAGE = "pulumi-glue-mv-refresh";
 
 let scratch: string;
@@ -32,9 +36,14 @@ let registry: LocalRegistry;
 const releases: Record<string, Release> = {};
 
 /** Runs a command to its end, failing with its output. */
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+function run(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd?: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -93,6 +102,22 @@ const passed = { code: 0, stderr: "", tail: "" };
 const archiveRequests = (version: string) =>
   registry.requests.filter((r) => r === `/${version}/plugins/${archiveName(version, hostPlatform())}`);
 
+/**
+ * A program's first `pulumi up` creates its one refresh with the plugin 0.2.0 the CLI fetched from
+ * the local server then; `preview --expect-no-changes` passes and starts nothing.
+ */
+async function deploysWithFetchedPlugin(stack: CliStack, emulator: GlueEmulator): Promise<void> {
+  const before = archiveRequests("0.2.0").length;
+  const up = await stack.up();
+  expect(ok(up)).toEqual(passed);
+  expect(up.steps.map((s) => [s.name, s.op, s.ok])).toEqual([["daily", "create", true]]);
+  expect(await stack.outputs()).toEqual({ dailyRunId: emulator.runs(DAILY)[0].runId });
+  expect(archiveRequests("0.2.0")).toHaveLength(before + 1);
+  const preview = await stack.run(["preview", "--expect-no-changes", "--non-interactive"]);
+  expect(ok(preview)).toEqual(passed);
+  expect(emulator.runs()).toHaveLength(1);
+}
+
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(tmpdir(), "mv-refresh-release-test-"));
   registry = await startRegistry(path.join(scratch, "registry"));
@@ -102,7 +127,7 @@ beforeAll(async () => {
       out: path.join(scratch, "registry", version),
       pluginDownloadURL: `${registry.url}/${version}/plugins`,
       platforms: [hostPlatform()],
-      only: version === "0.2.0" ? ["plugins", "python", "npm", "java"] : ["plugins", "python", "npm"],
+      only: version === "0.2.0" ? ["plugins", "python", "npm", "java", "nodejs"] : ["plugins", "python", "npm"],
       progress: () => undefined,
     });
   }
@@ -181,95 +206,106 @@ describe("a Python program installed from the local index", () => {
   });
 });
 
-describe("a YAML program naming the plugin's version and download URL", () => {
-  let emulator: GlueEmulator;
-  let stack: CliStack;
+/**
+ * One program of another language, in a workspace of its own with plugin acquisition on: `env` its
+ * stack's environment, `prepare` what the workspace needs before the stack's configuration.
+ */
+function describeProgram(
+  title: string,
+  programDir: string,
+  env: () => Promise<NodeJS.ProcessEnv>,
+  prepare: (stack: CliStack) => void | Promise<void> = () => undefined,
+): void {
+  describe(title, () => {
+    let emulator: GlueEmulator;
+    let stack: CliStack;
 
-  beforeAll(async () => {
-    emulator = await emulatorFor([DAILY]);
-    const { binDir } = await cliToolchain();
-    stack = await CliStack.create({ programDir: YAML_PROGRAM, emulator, env: userEnv(binDir) });
-    const file = path.join(stack.workspace, "Pulumi.yaml");
-    writeFileSync(
-      file,
-      readFileSync(file, "utf8").replace(
-        "pluginDownloadURL: PLUGIN_DOWNLOAD_URL",
-        `pluginDownloadURL: ${registry.url}/0.2.0/plugins`,
-      ),
-    );
-    await configurePlugin(stack, emulator);
+    beforeAll(async () => {
+      emulator = await emulatorFor([DAILY]);
+      stack = await CliStack.create({ programDir, emulator, env: await env() });
+      await prepare(stack);
+      await configurePlugin(stack, emulator);
+    });
+    afterAll(async () => {
+      stack?.close();
+      await emulator?.close();
+    });
+
+    it("deploys with the plugin pulumi fetched, then previews no change", () =>
+      deploysWithFetchedPlugin(stack, emulator));
   });
-  afterAll(async () => {
-    stack?.close();
-    await emulator?.close();
-  });
+}
 
-  it("deploys with the plugin pulumi fetched, then previews no change", async () => {
-    const before = archiveRequests("0.2.0").length;
-    const up = await stack.up();
-    expect(ok(up)).toEqual(passed);
-    expect(up.steps.map((s) => [s.name, s.op, s.ok])).toEqual([["daily", "create", true]]);
-    expect(await stack.outputs()).toEqual({ dailyRunId: emulator.runs(DAILY)[0].runId });
-    expect(archiveRequests("0.2.0")).toHaveLength(before + 1);
-    const preview = await stack.run(["preview", "--expect-no-changes", "--non-interactive"]);
-    expect(ok(preview)).toEqual(passed);
-    expect(emulator.runs()).toHaveLength(1);
-  });
-});
+/** A file of the workspace, rewritten. */
+function rewrite(stack: CliStack, file: string, change: (text: string) => string): void {
+  const at = path.join(stack.workspace, file);
+  writeFileSync(at, change(readFileSync(at, "utf8")));
+}
 
-describe("a Java program with the SDK from the release's Maven repository", () => {
-  let emulator: GlueEmulator;
-  let stack: CliStack;
+describeProgram(
+  "a YAML program naming the plugin's version and download URL (no node on PATH)",
+  YAML_PROGRAM,
+  async () => userEnv((await cliToolchain()).binDir),
+  (stack) =>
+    rewrite(stack, "Pulumi.yaml", (text) =>
+      text.replace("pluginDownloadURL: PLUGIN_DOWNLOAD_URL", `pluginDownloadURL: ${registry.url}/0.2.0/plugins`),
+    ),
+);
 
-  beforeAll(async () => {
-    emulator = await emulatorFor([DAILY]);
+describeProgram(
+  "a Java program with the SDK from the release's Maven repository",
+  JAVA_PROGRAM,
+  // Maven and the JDK from the machine's PATH; a JVM that starts faster for Maven's short runs.
+  async () => ({
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+    MAVEN_OPTS: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+  }),
+  (stack) => {
     // The SDK comes from the release's repository, not from a copy an earlier run left in the local one.
     rmSync(path.join(homedir(), ".m2", "repository", "com", "pulumi", "gluemvrefresh", "glue-mv-refresh", "0.2.0"), {
       recursive: true,
       force: true,
     });
-    stack = await CliStack.create({
-      programDir: JAVA_PROGRAM,
-      emulator,
-      // Maven and the JDK from the machine's PATH; a JVM that starts faster for Maven's short runs.
-      env: {
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
-        MAVEN_OPTS: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
-      },
-    });
-    const pom = path.join(stack.workspace, "pom.xml");
-    writeFileSync(
-      pom,
-      readFileSync(pom, "utf8").replace(
-        ">RELEASE_REPOSITORY<",
-        `>file://${path.join(releases["0.2.0"].dir, "maven")}<`,
-      ),
+    rewrite(stack, "pom.xml", (text) =>
+      text.replace(">RELEASE_REPOSITORY<", `>file://${path.join(releases["0.2.0"].dir, "maven")}<`),
     );
     // The project's Java host by path, as the language suite names it (the CLI would warn on finding it on PATH).
-    const file = path.join(stack.workspace, "Pulumi.yaml");
-    writeFileSync(
-      file,
-      `${readFileSync(file, "utf8")}plugins:\n  languages:\n    - name: java\n      path: ${stack.toolchain.binDir}\n`,
+    rewrite(
+      stack,
+      "Pulumi.yaml",
+      (text) => `${text}plugins:\n  languages:\n    - name: java\n      path: ${stack.toolchain.binDir}\n`,
     );
-    await configurePlugin(stack, emulator);
-  });
-  afterAll(async () => {
-    stack?.close();
-    await emulator?.close();
-  });
+  },
+);
 
-  it("deploys with the plugin pulumi fetched, then previews no change", async () => {
-    const before = archiveRequests("0.2.0").length;
-    const up = await stack.up();
-    expect(ok(up)).toEqual(passed);
-    expect(up.steps.map((s) => [s.name, s.op, s.ok])).toEqual([["daily", "create", true]]);
-    expect(await stack.outputs()).toEqual({ dailyRunId: emulator.runs(DAILY)[0].runId });
-    expect(archiveRequests("0.2.0")).toHaveLength(before + 1);
-    const preview = await stack.run(["preview", "--expect-no-changes", "--non-interactive"]);
-    expect(ok(preview)).toEqual(passed);
-    expect(emulator.runs()).toHaveLength(1);
-  });
-});
+describeProgram(
+  "a TypeScript program with the plugin's Node.js SDK from its npm tarball",
+  TYPESCRIPT_PROGRAM,
+  async () => ({ PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false" }),
+  async (stack) => {
+    // The program's own node_modules, in place of the link to the repository's the workspace has;
+    // its code written here, as the repository's type-check cannot resolve the SDK it imports.
+    unlinkSync(path.join(stack.workspace, "node_modules"));
+    writeFileSync(
+      path.join(stack.workspace, "index.ts"),
+      [
+        "// Refreshes one Glue materialized view with the plugin's released Node.js SDK.",
+        'import * as mv from "@pulumi-glue-mv-refresh/sdk";',
+        "",
+        'const daily = new mv.MaterializedViewRefresh("daily", { databaseName: "sales", tableName: "daily_totals_mv" });',
+        "export const dailyRunId = daily.runId;",
+        "",
+      ].join("\n"),
+    );
+    const sdk = path.join(releases["0.2.0"].dir, "nodejs", "pulumi-glue-mv-refresh-sdk-0.2.0.tgz");
+    await run(
+      "npm",
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", `file:${sdk}`],
+      process.env,
+      stack.workspace,
+    );
+  },
+);
 
 describe("pulumi plugin install from the local server", () => {
   it("installs the plugin into the Pulumi home, runnable", async () => {
