@@ -8,17 +8,11 @@
 import * as grpc from "@grpc/grpc-js";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
-import { readFileSync } from "fs";
-import * as path from "path";
 import type { GlueEmulator } from "../../src/emulator";
-import { createGroupLifecycle } from "../../src/deploy/group-lifecycle";
-import { createLifecycle } from "../../src/deploy/lifecycle";
 import { UNKNOWN } from "../../src/model/inputs";
-import { GROUP_TYPE, groupResource, REFRESH_TYPE, refreshResource } from "../../src/plugin/resources";
-import { servePlugin } from "../../src/plugin/server";
-import { scaledClock, systemClock } from "../../src/model/wait";
-import { CLOCK_SCALE, CREDENTIALS, emulatorFor } from "../support/e2e";
-import { callService, struct } from "../support/plugin-client";
+import { GROUP_TYPE, REFRESH_TYPE } from "../../src/plugin/resources";
+import { CREDENTIALS, emulatorFor } from "../support/e2e";
+import { callService, servedPlugin, struct } from "../support/plugin-client";
 
 jest.setTimeout(60_000);
 
@@ -28,7 +22,6 @@ const STABLE = view("sales", "stable_mv");
 const NEW_IN_SALES = view("sales", "new_mv");
 const MEMBER = view("sales", "member_mv");
 const LONELY = view("empty", "lonely_mv");
-const SCHEMA = readFileSync(path.join(__dirname, "..", "..", "provider", "schema.json"), "utf8");
 const urn = (type: string, name: string) => `urn:pulumi:dev::plugin-test::${type}::${name}`;
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 /** Ten minutes, the stable view's INCREMENTAL runs' duration, give or take the noise. */
@@ -86,18 +79,7 @@ beforeAll(async () => {
   // The stable view: a first (FULL) run of 30 minutes, then INCREMENTAL runs of ten, with noise.
   history(STABLE, 30 * 60_000);
   for (const n of NOISE.slice(0, 5)) history(STABLE, TEN_MINUTES * n);
-  const clock = scaledClock(CLOCK_SCALE, systemClock, emulator.clockOrigin);
-  const options = { clock, print: (line: string) => lines.push(line), interrupts: () => new AbortController().signal };
-  const served = await servePlugin({
-    resources: {
-      [REFRESH_TYPE]: refreshResource(createLifecycle(options)),
-      [GROUP_TYPE]: groupResource(createGroupLifecycle(options)),
-    },
-    schema: SCHEMA,
-    version: "1.2.3",
-  });
-  server = served.server;
-  client = new provrpc.ResourceProviderClient(`127.0.0.1:${served.port}`, grpc.credentials.createInsecure());
+  ({ server, client } = await servedPlugin(emulator, lines));
   const configured = await configure();
   expect(configured.getSupportspreview()).toBe(true);
 });

@@ -8,22 +8,15 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import { readFileSync } from "fs";
-import * as path from "path";
 import type { GlueEmulator } from "../../src/emulator";
-import { createGroupLifecycle } from "../../src/deploy/group-lifecycle";
-import { createLifecycle } from "../../src/deploy/lifecycle";
-import { GROUP_TYPE, groupResource, REFRESH_TYPE, refreshResource } from "../../src/plugin/resources";
-import { servePlugin } from "../../src/plugin/server";
-import { scaledClock, systemClock } from "../../src/model/wait";
-import { CLOCK_SCALE, CREDENTIALS, emulatorFor } from "../support/e2e";
-import { callService, struct } from "../support/plugin-client";
+import { GROUP_TYPE, REFRESH_TYPE } from "../../src/plugin/resources";
+import { CREDENTIALS, emulatorFor } from "../support/e2e";
+import { callService, servedPlugin, struct } from "../support/plugin-client";
 
 jest.setTimeout(60_000);
 
 type Values = Record<string, unknown>;
 const VIEWS = ["a_mv", "b_mv", "c_mv", "d_mv"].map((tableName) => ({ databaseName: "sales", tableName }));
-const SCHEMA = readFileSync(path.join(__dirname, "..", "..", "provider", "schema.json"), "utf8");
 const urn = (type: string, name: string) => `urn:pulumi:dev::plugin-test::${type}::${name}`;
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
 
@@ -70,18 +63,7 @@ const configure = (args: Values) =>
 
 beforeAll(async () => {
   emulator = await emulatorFor(VIEWS, { runDurationMs: 5 * 60_000 });
-  const clock = scaledClock(CLOCK_SCALE, systemClock, emulator.clockOrigin);
-  const options = { clock, print: (line: string) => lines.push(line), interrupts: () => new AbortController().signal };
-  const served = await servePlugin({
-    resources: {
-      [REFRESH_TYPE]: refreshResource(createLifecycle(options)),
-      [GROUP_TYPE]: groupResource(createGroupLifecycle(options)),
-    },
-    schema: SCHEMA,
-    version: "1.2.3",
-  });
-  server = served.server;
-  client = new provrpc.ResourceProviderClient(`127.0.0.1:${served.port}`, grpc.credentials.createInsecure());
+  ({ server, client } = await servedPlugin(emulator, lines));
   await configure({
     region: "us-east-1",
     accessKey: { ...SECRET, value: CREDENTIALS.accessKeyId },
