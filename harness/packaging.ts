@@ -33,11 +33,18 @@ export interface InstalledProgram {
   readonly packed: string[];
 }
 
-/** Packs this package and installs it into a new program made of `files` (name -> content). */
+/**
+ * Packs this package, as built (`npm run build`; `npm test` builds first), and installs it into a
+ * new program made of `files` (name -> content). `prepare` is not run: it would rewrite dist/ while
+ * the tests running beside this one load it.
+ */
 export function installPacked(files: Record<string, string>): InstalledProgram {
   const work = mkdtempSync(path.join(tmpdir(), "mv-refresh-package-"));
   const [pack] = JSON.parse(
-    execFileSync(npm, ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }),
+    execFileSync(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", work], {
+      cwd: root,
+      encoding: "utf8",
+    }),
   ) as PackResult[];
   const spec = `file:${path.join(work, pack.filename)}`;
   const dir = installProgram(work, spec, files);
