@@ -140,6 +140,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
+  forgetCachedGoSdk();
 });
 
 test("a release holds the plugin archive and the Python SDK at its version, the schema naming where to fetch the plugin", () => {
@@ -339,8 +340,8 @@ function goUserEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * Removes the SDK an earlier run left in the module cache (shared with the suite, for its compiled
- * packages): go would take that copy, whose download URL names an earlier run's server.
+ * Removes the test's SDK from the module cache (shared with the suite, for its compiled packages):
+ * go would take a copy an earlier run left there, whose download URL names that run's server.
  */
 function forgetCachedGoSdk(): void {
   const cache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
