@@ -3,7 +3,7 @@
  * stamped with the one version given on the command line. Nothing is published (that is
  * .github/workflows/release.yml's job, from this folder).
  *
- *   node build/tools/release.js 0.2.0 [--plugin-download-url URL] [--out DIR]
+ *   node build/tools/release.js 0.2.0 [--plugin-download-url URL] [--go-module PATH] [--out DIR]
  *                                     [--platforms linux-amd64,...] [--only plugins,npm,python,nodejs,go,java]
  *
  * - `npm/pulumi-glue-mv-refresh-<version>.tgz`: the npm package (what `npm pack` makes), whose plugin
@@ -19,7 +19,9 @@
  * - `python/`: the Python SDK's wheel and sdist (`python -m build`, the tools pinned in
  *   tools/python/release-requirements.txt, in a virtualenv of their own under .pulumi/release/);
  * - `nodejs/`: the Node.js SDK as an npm package;
- * - `go/`: the Go SDK as a module in a Go module proxy's layout (`GOPROXY=file://…/go`);
+ * - `go/`: the Go SDK as a module in a Go module proxy's layout (`GOPROXY=file://…/go`), at the module
+ *   path `--go-module` (else `GO_SDK_MODULE`) names, the repository's (`github.com/<owner>/<repo>/sdk`):
+ *   its go.mod and its Go code's imports of itself; without one, sdk/go.mod's, which `go get` refuses;
  * - `maven/`: the Java SDK as a Maven repository's layout (jar and pom);
  * - `dotnet/`: the .NET SDK's generated sources at the version, which the release workflow packs
  *   with `dotnet pack` (the dotnet tools are not here);
@@ -48,7 +50,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { generateSdks } from "./gen-sdk";
 import { PULUMI_DIR, ROOT } from "./pulumi-cli";
-import { pluginSchema } from "./schema";
+import { committedGoModule, GO_PACKAGE_DIR, goModulePath, pluginSchema } from "./schema";
 
 export const PLUGIN_NAME = "glue-mv-refresh";
 export const EXECUTABLE = `pulumi-resource-${PLUGIN_NAME}`;
@@ -96,6 +98,8 @@ export interface ReleaseOptions {
   /** @default release/<version> */
   readonly out?: string;
   readonly pluginDownloadURL?: string;
+  /** The Go SDK's module path ({@link checkGoModule}). @default sdk/go.mod's, which `go get` refuses */
+  readonly goModule?: string;
   /** @default every platform */
   readonly platforms?: readonly Platform[];
   /** @default every kind */
@@ -114,6 +118,8 @@ export interface Release {
   readonly version: string;
   readonly dir: string;
   readonly pluginDownloadURL?: string;
+  /** The Go SDK's module path. */
+  readonly goModule: string;
   readonly artifacts: Artifact[];
   /** What the release could not build here, and why. */
   readonly notes: string[];
@@ -129,6 +135,65 @@ export function checkVersion(version: string): string {
   if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version))
     throw new Error(`release: "${version}" is not a version like 1.2.3 (or 1.2.3-rc.1)`);
   return version;
+}
+
+/** Letters, digits and the punctuation Go allows in a module path's element. */
+const GO_PATH_ELEMENT = /^[A-Za-z0-9._~-]+$/;
+
+/**
+ * A module path a user can `go get` at `version`, by Go's rules (CheckPath of Go's x/mod module package
+ * and CheckPathMajor): the error names the option, the value and the rule broken.
+ */
+export function checkGoModule(module: string, version: string): string {
+  const refuse = (rule: string) => new Error(`release: --go-module "${module}": ${rule}`);
+  const elements = module.split("/");
+  if (elements.some((e) => e === ""))
+    throw refuse("the path's elements are separated by single slashes, none empty, none at either end");
+  const bad = elements.find((e) => !GO_PATH_ELEMENT.test(e));
+  if (bad !== undefined) throw refuse(`"${bad}" may hold only ASCII letters, digits and the characters - . _ ~`);
+  const dotted = elements.find((e) => e.startsWith(".") || e.endsWith("."));
+  if (dotted !== undefined) throw refuse(`"${dotted}" may not begin or end with a dot`);
+  const [first] = elements;
+  if (!first.includes("."))
+    throw refuse(
+      `the first path element ("${first}") must contain a dot, as a host name does (github.com/<owner>/<repo>/sdk)`,
+    );
+  if (!/^[a-z0-9.-]+$/.test(first) || first.startsWith("-"))
+    throw refuse(
+      `the first path element ("${first}") may hold only lower-case letters, digits, dots and dashes, and not begin with a dash`,
+    );
+  // Semantic import versioning: from v2 on, the path ends in /v<major>; before, in no such suffix.
+  const major = Number(version.split(".")[0]);
+  const suffix = elements.length > 1 ? /^v(\d+)$/.exec(elements.at(-1)!)?.[1] : undefined;
+  if (major >= 2 && suffix !== String(major))
+    throw refuse(`version ${version} needs a module path that ends in /v${major} (Go's major version suffix)`);
+  if (major < 2 && suffix !== undefined)
+    throw refuse(
+      `version ${version} needs a module path with no major version suffix (/v${suffix}): those begin at v2`,
+    );
+  return module;
+}
+
+/** go.mod's text declaring `module`: the one line a release changes; the requirements stay as committed. */
+export function withGoModule(goMod: string, module: string): string {
+  goModulePath(goMod);
+  return goMod.replace(/^module[ \t]+\S+[ \t]*$/m, `module ${module}`);
+}
+
+/**
+ * The imports of the Go SDK's own packages in its generated code that are not under `module`: none,
+ * when the generator took the release's `importBasePath`. Returns `file: import` lines.
+ */
+export function foreignSelfImports(goDir: string, module: string): string[] {
+  const own = `/${GO_PACKAGE_DIR}`;
+  return filesUnder(goDir)
+    .filter((file) => file.endsWith(".go"))
+    .flatMap((file) =>
+      [...readFileSync(path.join(goDir, file), "utf8").matchAll(/"([^"\s]+)"/g)]
+        .map((m) => m[1])
+        .filter((imported) => imported.includes(own) && !imported.startsWith(`${module}${own}`))
+        .map((imported) => `${file}: ${imported}`),
+    );
 }
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
@@ -277,8 +342,16 @@ async function buildPluginArchives(
   return archives;
 }
 
-/** The release's SDKs, generated at the version from its schema into `work/sdk`. */
-async function generateReleaseSdks(work: string, schemaFile: string, version: string): Promise<string> {
+/**
+ * The release's SDKs, generated at the version from its schema (whose Go `importBasePath` is under
+ * `goModule`) into `work/sdk`, the Go SDK's go.mod declaring `goModule`.
+ */
+async function generateReleaseSdks(
+  work: string,
+  schemaFile: string,
+  version: string,
+  goModule: string,
+): Promise<string> {
   const sdk = path.join(work, "sdk");
   cpSync(path.join(ROOT, "sdk"), sdk, {
     recursive: true,
@@ -286,6 +359,11 @@ async function generateReleaseSdks(work: string, schemaFile: string, version: st
       !/(node_modules|target|__pycache__|\.egg-info)$/.test(src) && !src.endsWith(`nodejs${path.sep}bin`),
   });
   await generateSdks(sdk, schemaFile, version);
+  const goMod = path.join(sdk, "go.mod");
+  writeFileSync(goMod, withGoModule(readFileSync(goMod, "utf8"), goModule));
+  const foreign = foreignSelfImports(path.join(sdk, "go"), goModule);
+  if (foreign.length > 0)
+    throw new Error(`release: the Go SDK imports itself outside ${goModule}:\n  ${foreign.join("\n  ")}`);
   // The hand-written pom's own version, the first <version> (before its dependencies).
   const pom = path.join(sdk, "java", "pom.xml");
   writeFileSync(pom, readFileSync(pom, "utf8").replace(/<version>[^<]*<\/version>/, `<version>${version}</version>`));
@@ -338,7 +416,7 @@ const escapeModulePath = (module: string) => module.replace(/[A-Z]/g, (c) => `!$
 /** The Go SDK module as a module proxy serves it: list, .info, .mod and .zip of `v<version>`. */
 async function buildGoModule(sdk: string, out: string, version: string): Promise<void> {
   const goMod = readFileSync(path.join(sdk, "go.mod"), "utf8");
-  const module = /^module\s+(\S+)/m.exec(goMod)![1];
+  const module = goModulePath(goMod);
   const dir = path.join(out, ...escapeModulePath(module).split("/"), "@v");
   mkdirSync(dir, { recursive: true });
   const tag = `v${version}`;
@@ -414,18 +492,24 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
   const platforms = options.platforms ?? PLATFORMS;
   const dir = path.resolve(options.out ?? path.join(ROOT, "release", version));
   const pluginDownloadURL = options.pluginDownloadURL;
+  const goModule = options.goModule === undefined ? committedGoModule() : checkGoModule(options.goModule, version);
   const notes: string[] = [
     "dotnet: sources only (dotnet/): the .NET SDK's package needs the dotnet tools, which are not here; the release workflow packs it",
   ];
   if (!pluginDownloadURL)
     notes.push("schema: no pluginDownloadURL (--plugin-download-url): users install the plugin with --server");
+  if (options.goModule === undefined)
+    notes.push(
+      `go: the module path is sdk/go.mod's, ${goModule}, whose first element has no dot: Go users cannot \`go get\` it ` +
+        "(--go-module github.com/<owner>/<repo>/sdk stamps the repository's)",
+    );
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const work = mkdtempSync(path.join(tmpdir(), "mv-refresh-release-"));
   try {
     progress(`release: building ${version} into ${path.relative(ROOT, dir) || dir}`);
     await run(bin("tsc"), ["-p", "tsconfig.build.json"], ROOT);
-    const schema = JSON.stringify(pluginSchema(version, pluginDownloadURL), null, 2) + "\n";
+    const schema = JSON.stringify(pluginSchema(version, pluginDownloadURL, goModule), null, 2) + "\n";
     const schemaFile = path.join(dir, "schema.json");
     writeFileSync(schemaFile, schema);
     if (only.has("npm")) await buildNpmPackage(work, path.join(dir, "npm"), version, schema);
@@ -434,7 +518,7 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
     const sdkKinds: ArtifactKind[] = ["python", "nodejs", "go", "java", "dotnet"];
     if (sdkKinds.some((kind) => only.has(kind))) {
       progress("release: generating the SDKs");
-      const sdk = await generateReleaseSdks(work, schemaFile, version);
+      const sdk = await generateReleaseSdks(work, schemaFile, version, goModule);
       if (only.has("python")) await buildPython(sdk, path.join(dir, "python"), progress);
       if (only.has("nodejs")) await buildNodejsSdk(sdk, path.join(dir, "nodejs"));
       if (only.has("go")) await buildGoModule(sdk, path.join(dir, "go"), version);
@@ -462,12 +546,18 @@ export async function buildRelease(options: ReleaseOptions): Promise<Release> {
       };
     });
   writeFileSync(path.join(dir, "SHA256SUMS"), artifacts.map((a) => `${a.sha256}  ${a.file}\n`).join(""));
-  const release: Release = { version, dir, pluginDownloadURL, artifacts, notes };
+  const release: Release = { version, dir, pluginDownloadURL, goModule, artifacts, notes };
   writeFileSync(
     path.join(dir, "manifest.json"),
-    JSON.stringify({ version, pluginDownloadURL, artifacts, notes }, null, 2) + "\n",
+    JSON.stringify({ version, pluginDownloadURL, goModule, artifacts, notes }, null, 2) + "\n",
   );
   return release;
+}
+
+/** An environment variable's value, trimmed; none when unset or blank. */
+function fromEnv(name: string): string | undefined {
+  const value = process.env[name]?.trim();
+  return value === "" ? undefined : value;
 }
 
 /** The value after `--name`, if given. */
@@ -478,7 +568,8 @@ function flag(args: string[], name: string): string | undefined {
 
 async function main(args: string[]): Promise<void> {
   const version = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
-  if (!version) throw new Error("usage: npm run release -- <version> [--plugin-download-url URL] [--out DIR]");
+  if (!version)
+    throw new Error("usage: npm run release -- <version> [--plugin-download-url URL] [--go-module PATH] [--out DIR]");
   const platformNames = flag(args, "--platforms")?.split(",");
   const platforms = platformNames?.map((name) => {
     const found = PLATFORMS.find((p) => platformName(p) === name);
@@ -490,9 +581,8 @@ async function main(args: string[]): Promise<void> {
   const release = await buildRelease({
     version,
     out: flag(args, "--out"),
-    pluginDownloadURL:
-      flag(args, "--plugin-download-url") ??
-      (process.env.PULUMI_PLUGIN_DOWNLOAD_URL?.trim() ? process.env.PULUMI_PLUGIN_DOWNLOAD_URL.trim() : undefined),
+    pluginDownloadURL: flag(args, "--plugin-download-url") ?? fromEnv("PULUMI_PLUGIN_DOWNLOAD_URL"),
+    goModule: flag(args, "--go-module") ?? fromEnv("GO_SDK_MODULE"),
     platforms,
     only,
   });

@@ -236,11 +236,26 @@ function objectType(description: string, members: Map<string, Member>, secret: R
   };
 }
 
+/** The Go SDK's package in its module: the schema's Go `importBasePath` is the module path, then this. */
+export const GO_PACKAGE_DIR = "go/gluemvrefresh";
+export const GO_MOD_FILE = path.join(ROOT, "sdk", "go.mod");
+
+/** The module path a go.mod declares. */
+export function goModulePath(goMod: string): string {
+  const module = /^module[ \t]+(\S+)[ \t\r]*$/m.exec(goMod)?.[1];
+  if (!module) throw new Error("go.mod: no module line");
+  return module;
+}
+
+/** The Go SDK's module path, sdk/go.mod's: its one source, which a release replaces (tools/release.ts). */
+export const committedGoModule = (): string => goModulePath(readFileSync(GO_MOD_FILE, "utf8"));
+
 /**
  * The schema at `version`; with `pluginDownloadURL`, where `pulumi` fetches the plugin's release
- * archives from (a release's schema, tools/release.ts: the SDKs generated from it carry it).
+ * archives from (a release's schema, tools/release.ts: the SDKs generated from it carry it); with
+ * `goModule`, the Go SDK's module path its Go code imports itself by (a release's).
  */
-export function pluginSchema(version: string, pluginDownloadURL?: string): Spec {
+export function pluginSchema(version: string, pluginDownloadURL?: string, goModule = committedGoModule()): Spec {
   const all = declarations();
   const args = membersOf("MaterializedViewRefreshArgs", all);
   const refreshInputs = membersOf("RefreshInputs", all);
@@ -359,7 +374,7 @@ export function pluginSchema(version: string, pluginDownloadURL?: string): Spec 
       },
       python: { packageName: "pulumi_glue_mv_refresh", respectSchemaVersion: true },
       go: {
-        importBasePath: "pulumi-glue-mv-refresh/sdk/go/gluemvrefresh",
+        importBasePath: `${goModule}/${GO_PACKAGE_DIR}`,
         generateResourceContainerTypes: true,
         respectSchemaVersion: true,
       },

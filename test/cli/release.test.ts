@@ -4,7 +4,8 @@
  * HTTP (a PEP 503 index for pip, the plugin archives their schema's `pluginDownloadURL` names), and
  * the real Pulumi CLI runs with automatic plugin acquisition on, a Pulumi home of its own and no
  * `plugins.providers` path: Python and YAML programs with no `node` on PATH (the plugin it downloads
- * is the single executable), a Java program with the SDK from the release's Maven repository, a
+ * is the single executable), a Java program with the SDK from the release's Maven repository, a Go
+ * program with the SDK `go get` fetched from the release's module proxy (a `file://` GOPROXY), a
  * TypeScript program with the Node.js SDK's tarball; `pulumi plugin install --server`; upgrades from
  * 0.1.0 to 0.2.0 of the Python SDK and plugin, and of the npm package (the dynamic provider).
  */
@@ -29,7 +30,10 @@ const PROGRAM = path.join(ROOT, "test", "fixtures", "release-python");
 const YAML_PROGRAM = path.join(ROOT, "test", "fixtures", "release-yaml");
 const JAVA_PROGRAM = path.join(ROOT, "test", "fixtures", "release-java");
 const TYPESCRIPT_PROGRAM = path.join(ROOT, "test", "fixtures", "release-typescript");
+const GO_PROGRAM = path.join(ROOT, "test", "fixtures", "release-go");
 const PACKAGE = "pulumi-glue-mv-refresh";
+/** The Go SDK's module path stamped on 0.2.0, as a repository's would be: a reserved domain's (release-go imports it). */
+const GO_MODULE = "example.com/acme/pulumi-glue-mv-refresh/sdk";
 
 let scratch: string;
 let registry: LocalRegistry;
@@ -127,7 +131,8 @@ beforeAll(async () => {
       out: path.join(scratch, "registry", version),
       pluginDownloadURL: `${registry.url}/${version}/plugins`,
       platforms: [hostPlatform()],
-      only: version === "0.2.0" ? ["plugins", "python", "npm", "java", "nodejs"] : ["plugins", "python", "npm"],
+      goModule: version === "0.2.0" ? GO_MODULE : undefined,
+      only: version === "0.2.0" ? ["plugins", "python", "npm", "java", "nodejs", "go"] : ["plugins", "python", "npm"],
       progress: () => undefined,
     });
   }
@@ -135,6 +140,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
+  forgetCachedGoSdk();
 });
 
 test("a release holds the plugin archive and the Python SDK at its version, the schema naming where to fetch the plugin", () => {
@@ -165,6 +171,19 @@ test("a release holds the plugin archive and the Python SDK at its version, the 
     },
   );
   expect(listing.stdout.trim().split("\n").sort()).toEqual(["LICENSE", EXECUTABLE]);
+});
+
+test("a release's Go SDK is a module at its --go-module path; without one, its notes say go get cannot fetch it", () => {
+  const release = releases["0.2.0"];
+  const at = `go/${GO_MODULE}/@v/v0.2.0`;
+  expect(release.artifacts.map((a) => a.file)).toEqual(expect.arrayContaining([`${at}.mod`, `${at}.zip`]));
+  expect(readFileSync(path.join(release.dir, `${at}.mod`), "utf8").split("\n")[0]).toBe(`module ${GO_MODULE}`);
+  const schema = JSON.parse(readFileSync(path.join(release.dir, "schema.json"), "utf8")) as {
+    language: { go: { importBasePath: string } };
+  };
+  expect(schema.language.go.importBasePath).toBe(`${GO_MODULE}/go/gluemvrefresh`);
+  expect(release.notes.filter((note) => note.startsWith("go:"))).toEqual([]);
+  expect(releases["0.1.0"].notes).toContainEqual(expect.stringContaining("Go users cannot `go get` it"));
 });
 
 describe("a Python program installed from the local index", () => {
@@ -304,6 +323,49 @@ describeProgram(
       process.env,
       stack.workspace,
     );
+  },
+);
+
+/**
+ * A Go user's environment for the release: its go/ folder as a module proxy, ahead of the machine's
+ * own for every other module; no checksum database for the SDK, which no public one knows.
+ */
+function goUserEnv(): NodeJS.ProcessEnv {
+  const proxy = execFileSync("go", ["env", "GOPROXY"], { encoding: "utf8" }).trim();
+  return {
+    GOPROXY: `file://${path.join(releases["0.2.0"].dir, "go")},${proxy}`,
+    GONOSUMDB: GO_MODULE,
+    GOTOOLCHAIN: "local",
+  };
+}
+
+/**
+ * Removes the test's SDK from the module cache (shared with the suite, for its compiled packages):
+ * go would take a copy an earlier run left there, whose download URL names that run's server.
+ */
+function forgetCachedGoSdk(): void {
+  const cache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
+  for (const dir of [path.join(cache, `${GO_MODULE}@v0.2.0`), path.join(cache, "cache", "download", GO_MODULE)]) {
+    if (!existsSync(dir)) continue;
+    // The module cache's files and folders are read-only.
+    execFileSync("chmod", ["-R", "u+w", dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describeProgram(
+  "a Go program with the SDK go get fetched from the release's module proxy",
+  GO_PROGRAM,
+  async () => ({ PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false", ...goUserEnv() }),
+  async (stack) => {
+    // A module of its own, outside the repository, made as the docs tell a Go user.
+    unlinkSync(path.join(stack.workspace, "node_modules"));
+    forgetCachedGoSdk();
+    const env = { ...process.env, ...goUserEnv() };
+    await run("go", ["mod", "init", "glue-mv-refresh-release-go"], env, stack.workspace);
+    await run("go", ["get", `${GO_MODULE}@v0.2.0`], env, stack.workspace);
+    await run("go", ["mod", "tidy"], env, stack.workspace);
+    expect(readFileSync(path.join(stack.workspace, "go.mod"), "utf8")).toContain(`\t${GO_MODULE} v0.2.0\n`);
   },
 );
 
