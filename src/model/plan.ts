@@ -106,8 +106,9 @@ export function buildPlan(steps: readonly PlannedStep[]): Plan {
   const times = schedule(steps, false);
   const p90 = schedule(steps, true);
   const order = steps.map((s, i) => i).sort((a, b) => times[a].start - times[b].start || a - b);
+  // No critical path where no step has figures: a path of zero-length steps would be made up.
   const last = order.reduce<number | undefined>(
-    (a, i) => (a === undefined || times[i].end > times[a].end ? i : a),
+    (a, i) => (times[i].end > (a === undefined ? 0 : times[a].end) ? i : a),
     undefined,
   );
   const path: string[] = [];
@@ -138,10 +139,14 @@ function viewLine(v: PlannedView): string {
   return `${v.name} (${v.view}): ${v.why}${after}. ${figures}`;
 }
 
+/** How many refreshes the totals leave out for want of figures, as a clause of the first line. */
+const uncounted = (plan: Plan) =>
+  plan.noHistory.length > 0 ? ` (${plan.noHistory.length} without figures, not counted)` : "";
+
 /** The plan as text for a terminal. */
 export function planText(plan: Plan, stack: string): string {
   const out = [
-    `Plan for stack ${stack}: ${plan.refreshes} refresh${plan.refreshes === 1 ? "" : "es"}, ` +
+    `Plan for stack ${stack}: ${plan.refreshes} refresh${plan.refreshes === 1 ? "" : "es"}${uncounted(plan)}, ` +
       `expected wall time ${ms(plan.wallSeconds)} (p90 ${ms(plan.p90WallSeconds)}), ` +
       `${plan.dpuHours} DPU-hours, ${formatUsd(plan.costUsd)}`,
   ];
@@ -177,13 +182,13 @@ export function planMarkdown(plan: Plan, stack: string): string {
             f.costUsd !== undefined ? formatUsd(f.costUsd) : "?",
             f.basis === "own" ? `${f.basedOnRuns} runs` : `guess (${f.basedOnRuns} runs of other views)`,
           ]
-        : ["?", "?", "?", "no history"];
+        : ["?", "?", "?", !f ? "no forecast" : f.error ? `no forecast: ${f.error}` : "no history"];
     return `| ${n} | ${cell(step)} | \`${v.view}\` | ${cell(v.why)} | ${f?.refreshType ?? "?"} | ${figures.join(" | ")} |`;
   };
   const out = [
     `### Glue materialized view refreshes: stack \`${stack}\``,
     "",
-    `**${plan.refreshes}** refreshes, expected wall time **${ms(plan.wallSeconds)}** (p90 ${ms(plan.p90WallSeconds)}), ` +
+    `**${plan.refreshes}** refreshes${uncounted(plan)}, expected wall time **${ms(plan.wallSeconds)}** (p90 ${ms(plan.p90WallSeconds)}), ` +
       `**${plan.dpuHours} DPU-hours**, **${formatUsd(plan.costUsd)}**.` +
       (plan.criticalPath.length > 0 ? ` Critical path: ${plan.criticalPath.join(" → ")}.` : ""),
     "",
