@@ -139,17 +139,25 @@ function viewLine(v: PlannedView): string {
   return `${v.name} (${v.view}): ${v.why}${after}. ${figures}`;
 }
 
-/** How many refreshes the totals leave out for want of figures, as a clause of the first line. */
-const uncounted = (plan: Plan) =>
-  plan.noHistory.length > 0 ? ` (${plan.noHistory.length} without figures, not counted)` : "";
+/**
+ * The plan's first line: how many refreshes, and the totals of those with figures (saying how many
+ * they leave out); no totals at all when none has figures, rather than a wall time and cost of 0.
+ * `b` marks a figure (bold in Markdown).
+ */
+function headline(plan: Plan, b: (text: string) => string): string {
+  const count = `${b(String(plan.refreshes))} refresh${plan.refreshes === 1 ? "" : "es"}`;
+  const left = plan.noHistory.length;
+  if (left > 0 && left === plan.refreshes) return `${count}, none with a forecast: no wall time or cost to add up`;
+  return (
+    `${count}${left > 0 ? ` (${left} without figures, not counted)` : ""}, ` +
+    `expected wall time ${b(ms(plan.wallSeconds))} (p90 ${ms(plan.p90WallSeconds)}), ` +
+    `${b(`${plan.dpuHours} DPU-hours`)}, ${b(formatUsd(plan.costUsd))}`
+  );
+}
 
 /** The plan as text for a terminal. */
 export function planText(plan: Plan, stack: string): string {
-  const out = [
-    `Plan for stack ${stack}: ${plan.refreshes} refresh${plan.refreshes === 1 ? "" : "es"}${uncounted(plan)}, ` +
-      `expected wall time ${ms(plan.wallSeconds)} (p90 ${ms(plan.p90WallSeconds)}), ` +
-      `${plan.dpuHours} DPU-hours, ${formatUsd(plan.costUsd)}`,
-  ];
+  const out = [`Plan for stack ${stack}: ${headline(plan, (text) => text)}`];
   if (plan.criticalPath.length > 0) out.push(`Critical path: ${plan.criticalPath.join(" -> ")}`);
   plan.steps.forEach((s, n) => {
     const when = `[${ms(s.startSeconds)} - ${ms(s.endSeconds)}]`;
@@ -188,8 +196,7 @@ export function planMarkdown(plan: Plan, stack: string): string {
   const out = [
     `### Glue materialized view refreshes: stack \`${stack}\``,
     "",
-    `**${plan.refreshes}** refreshes${uncounted(plan)}, expected wall time **${ms(plan.wallSeconds)}** (p90 ${ms(plan.p90WallSeconds)}), ` +
-      `**${plan.dpuHours} DPU-hours**, **${formatUsd(plan.costUsd)}**.` +
+    `${headline(plan, (text) => `**${text}**`)}.` +
       (plan.criticalPath.length > 0 ? ` Critical path: ${plan.criticalPath.join(" → ")}.` : ""),
     "",
     "| # | Resource | View | Why | Type | Duration | p90 | Cost | Based on |",

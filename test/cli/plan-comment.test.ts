@@ -157,7 +157,7 @@ describe("plan.sh under the real CLI, commenting on a pull request", () => {
       STACK: "prod",
       SUMMARY_FILE: summaryFile,
       PR_NUMBER: String(PR),
-      COMMIT_SHA: `${pushes}${"0".repeat(39)}`,
+      COMMIT_SHA: `${pushes}a7c9e2${"0".repeat(33)}`,
       GITHUB_TOKEN: TOKEN,
       GITHUB_API_URL: github.url,
       GITHUB_REPOSITORY: REPOSITORY,
@@ -195,7 +195,7 @@ describe("plan.sh under the real CLI, commenting on a pull request", () => {
       MARKER,
       "### Glue materialized view refreshes: stack `prod`",
       "",
-      "**2** refreshes (2 without figures, not counted), expected wall time **0s** (p90 0s), **0 DPU-hours**, **$0.00**.",
+      "**2** refreshes, none with a forecast: no wall time or cost to add up.",
       "",
       "| # | Resource | View | Why | Type | Duration | p90 | Cost | Based on |",
     ]);
@@ -209,7 +209,7 @@ describe("plan.sh under the real CLI, commenting on a pull request", () => {
         ),
       );
     expect(lines.at(-1)).toBe(
-      "<sub>Planned for 1000000 by [run 4001](https://github.com/my-org/my-repo/actions/runs/4001); updated on each push.</sub>",
+      "<sub>Planned for 1a7c9e2 by [run 4001](https://github.com/my-org/my-repo/actions/runs/4001); updated on each push.</sub>",
     );
     expect(run.stdout).toContain(
       `Wrote the plan comment https://github.com/${REPOSITORY}/pull/${PR}#issuecomment-${commentId}`,
@@ -249,7 +249,7 @@ describe("plan.sh under the real CLI, commenting on a pull request", () => {
     const expected = (10 * MINUTES.get(view === "daily" ? DAILY : WEEKLY)!) / 60;
     expect(Math.abs(Number(dpuHours) - expected) / expected).toBeLessThan(0.05);
     expect(Number(cost)).toBeCloseTo(Number(dpuHours) * 0.44, 2);
-    expect(body).toContain("<sub>Planned for 2000000 by [run 4002]");
+    expect(body).toContain("<sub>Planned for 2a7c9e2 by [run 4002]");
     expect(run.stderr).toContain("over budget");
     expectReadOnly();
   });

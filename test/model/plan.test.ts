@@ -76,9 +76,7 @@ describe("buildPlan", () => {
       buildPlan([dynamic, v("new", 0, [], "none"), failed].map((refresh) => ({ kind: "view", refresh }))),
       "dev",
     );
-    expect(markdown).toContain(
-      "**3** refreshes (3 without figures, not counted), expected wall time **0s** (p90 0s), **0 DPU-hours**, **$0.00**.\n",
-    );
+    expect(markdown).toContain("**3** refreshes, none with a forecast: no wall time or cost to add up.\n");
     expect(markdown).toContain("| `sales.dynamic` | a new view | ? | ? | ? | ? | no forecast |");
     expect(markdown).toContain("| `sales.new` | a new view | FULL | ? | ? | ? | no history |");
     expect(markdown).toContain(
