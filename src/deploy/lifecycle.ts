@@ -4,7 +4,7 @@
  * verdict.ts, recorded-run.ts). The serialized provider loads this module inside the provider host.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { planChange } from "../model/diff";
+import { planChange, whyRefresh } from "../model/diff";
 import { keepingProvider, RefreshFailedError } from "../model/errors";
 import { answering } from "./interrupt";
 import { settle } from "./following";
@@ -49,20 +49,6 @@ export type PreviewedRefresh = RefreshState & { readonly forecast?: Forecast | t
 
 /** The run fields of a refresh that has not started yet: unknown. */
 export const UNKNOWN_RUN = { runId: UNKNOWN, status: UNKNOWN as RunStatus, startedAt: UNKNOWN } as const;
-
-/** Why a plan starts a run, or undefined when it starts none. */
-export function whyRefresh(plan: ReturnType<typeof planChange> | { kind: "create" }): string | undefined {
-  switch (plan.kind) {
-    case "create":
-      return "a new view";
-    case "replace":
-      return `${plan.properties.join(", ")} changed`;
-    case "refresh":
-      return plan.reason;
-    default:
-      return undefined;
-  }
-}
 
 /** Whether the view is known: a preview's view may come from outputs not known yet. */
 export const viewKnown = (s: ResolvedSettings): boolean =>

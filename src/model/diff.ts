@@ -59,3 +59,17 @@ export function planChange(olds: RefreshState, news: ResolvedSettings): ChangePl
   );
   return changed.length > 0 ? { kind: "settings", properties: changed } : { kind: "none" };
 }
+
+/** Why a plan starts a run, or undefined when it starts none (a resumed run is not a new one). */
+export function whyRefresh(plan: ChangePlan | { readonly kind: "create" }): string | undefined {
+  switch (plan.kind) {
+    case "create":
+      return "a new view";
+    case "replace":
+      return `${plan.properties.join(", ")} changed`;
+    case "refresh":
+      return plan.reason;
+    default:
+      return undefined;
+  }
+}

@@ -106,8 +106,9 @@ export function buildPlan(steps: readonly PlannedStep[]): Plan {
   const times = schedule(steps, false);
   const p90 = schedule(steps, true);
   const order = steps.map((s, i) => i).sort((a, b) => times[a].start - times[b].start || a - b);
+  // No critical path where no step has figures: a path of zero-length steps would be made up.
   const last = order.reduce<number | undefined>(
-    (a, i) => (a === undefined || times[i].end > times[a].end ? i : a),
+    (a, i) => (times[i].end > (a === undefined ? 0 : times[a].end) ? i : a),
     undefined,
   );
   const path: string[] = [];
@@ -138,13 +139,25 @@ function viewLine(v: PlannedView): string {
   return `${v.name} (${v.view}): ${v.why}${after}. ${figures}`;
 }
 
+/**
+ * The plan's first line: how many refreshes, and the totals of those with figures (saying how many
+ * they leave out); no totals at all when none has figures, rather than a wall time and cost of 0.
+ * `b` marks a figure (bold in Markdown).
+ */
+function headline(plan: Plan, b: (text: string) => string): string {
+  const count = `${b(String(plan.refreshes))} refresh${plan.refreshes === 1 ? "" : "es"}`;
+  const left = plan.noHistory.length;
+  if (left > 0 && left === plan.refreshes) return `${count}, none with a forecast: no wall time or cost to add up`;
+  return (
+    `${count}${left > 0 ? ` (${left} without figures, not counted)` : ""}, ` +
+    `expected wall time ${b(ms(plan.wallSeconds))} (p90 ${ms(plan.p90WallSeconds)}), ` +
+    `${b(`${plan.dpuHours} DPU-hours`)}, ${b(formatUsd(plan.costUsd))}`
+  );
+}
+
 /** The plan as text for a terminal. */
 export function planText(plan: Plan, stack: string): string {
-  const out = [
-    `Plan for stack ${stack}: ${plan.refreshes} refresh${plan.refreshes === 1 ? "" : "es"}, ` +
-      `expected wall time ${ms(plan.wallSeconds)} (p90 ${ms(plan.p90WallSeconds)}), ` +
-      `${plan.dpuHours} DPU-hours, ${formatUsd(plan.costUsd)}`,
-  ];
+  const out = [`Plan for stack ${stack}: ${headline(plan, (text) => text)}`];
   if (plan.criticalPath.length > 0) out.push(`Critical path: ${plan.criticalPath.join(" -> ")}`);
   plan.steps.forEach((s, n) => {
     const when = `[${ms(s.startSeconds)} - ${ms(s.endSeconds)}]`;
@@ -177,14 +190,13 @@ export function planMarkdown(plan: Plan, stack: string): string {
             f.costUsd !== undefined ? formatUsd(f.costUsd) : "?",
             f.basis === "own" ? `${f.basedOnRuns} runs` : `guess (${f.basedOnRuns} runs of other views)`,
           ]
-        : ["?", "?", "?", "no history"];
+        : ["?", "?", "?", !f ? "no forecast" : f.error ? `no forecast: ${f.error}` : "no history"];
     return `| ${n} | ${cell(step)} | \`${v.view}\` | ${cell(v.why)} | ${f?.refreshType ?? "?"} | ${figures.join(" | ")} |`;
   };
   const out = [
     `### Glue materialized view refreshes: stack \`${stack}\``,
     "",
-    `**${plan.refreshes}** refreshes, expected wall time **${ms(plan.wallSeconds)}** (p90 ${ms(plan.p90WallSeconds)}), ` +
-      `**${plan.dpuHours} DPU-hours**, **${formatUsd(plan.costUsd)}**.` +
+    `${headline(plan, (text) => `**${text}**`)}.` +
       (plan.criticalPath.length > 0 ? ` Critical path: ${plan.criticalPath.join(" → ")}.` : ""),
     "",
     "| # | Resource | View | Why | Type | Duration | p90 | Cost | Based on |",

@@ -4,12 +4,15 @@
  * and each group's members with theirs; the views each waits for from the resources it depends on
  * (a chain's `upstreams`), which the engine records in each step's `newState.dependencies`.
  * Resources of the TypeScript dynamic provider carry no forecast (the engine calls no Create or
- * Update of a dynamic provider in a preview): their creates, and their updates of anything but
- * settings, are in the plan without figures. Pure.
+ * Update of a dynamic provider in a preview): their creates, and their updates that start a run,
+ * are in the plan without figures. Pure.
  */
-import { SETTINGS_PROPERTIES } from "../model/diff";
+import { planChange, whyRefresh } from "../model/diff";
 import type { Forecast } from "../model/forecast";
+import { memberSettings, type GroupInputs } from "../model/group-inputs";
+import { withDefaults, type RefreshInputs, type RefreshSettings } from "../model/inputs";
 import type { PlannedStep, PlannedView } from "../model/plan";
+import type { RefreshState } from "../model/state";
 
 export const REFRESH_TOKEN = "glue-mv-refresh:index:MaterializedViewRefresh";
 export const GROUP_TOKEN = "glue-mv-refresh:index:MaterializedViewRefreshGroup";
@@ -19,8 +22,6 @@ export const DYNAMIC_GROUP_TOKEN = "pulumi-nodejs:dynamic/glue:MaterializedViewR
 const REFRESH_TOKENS = new Set([REFRESH_TOKEN, DYNAMIC_REFRESH_TOKEN]);
 const ALL_TOKENS = new Set([REFRESH_TOKEN, GROUP_TOKEN, DYNAMIC_REFRESH_TOKEN, DYNAMIC_GROUP_TOKEN]);
 const isDynamic = (type: string) => type === DYNAMIC_REFRESH_TOKEN || type === DYNAMIC_GROUP_TOKEN;
-/** An update of these alone changes settings and starts no run. */
-const SETTINGS = new Set<string>(SETTINGS_PROPERTIES);
 
 type Values = Record<string, unknown>;
 
@@ -30,6 +31,8 @@ export interface PreviewJson {
     readonly op: string;
     readonly urn: string;
     readonly diffReasons?: readonly string[];
+    /** The recorded state an update starts from: a dynamic resource's outputs hold its settings and last run. */
+    readonly oldState?: { readonly outputs?: Values };
     readonly newState?: {
       readonly type: string;
       readonly inputs?: Values;
@@ -77,66 +80,82 @@ export function withOutputs(preview: PreviewJson, eventLog: string): PreviewJson
   };
 }
 
+/**
+ * Why the dynamic provider's update of a view starts a run, by the rules its diff applies to the
+ * recorded state (the engine reports no reasons for a dynamic provider's diff); undefined when it
+ * starts none (settings alone, or a run to resume). A region or catalog id the inputs leave out is
+ * the recorded one, as the provider finds it again unless the stack's AWS config changed.
+ */
+function dynamicWhy(old: RefreshState | undefined, settings: RefreshSettings): string | undefined {
+  if (!old) return whyRefresh({ kind: "create" });
+  const resolved = {
+    ...settings,
+    region: settings.region ?? old.region,
+    catalogId: settings.catalogId ?? old.catalogId,
+  };
+  return whyRefresh(planChange(old, resolved));
+}
+
+type Step = NonNullable<PreviewJson["steps"]>[number];
+/** A resource's views that would refresh, before the views they wait for are known. */
+interface Refreshing {
+  readonly step: Step;
+  readonly views: Omit<PlannedView, "after">[];
+}
+
+/** The views of a step that would refresh, each with why and its forecast (none for the dynamic provider). */
+function refreshing(s: Step): Omit<PlannedView, "after">[] {
+  const { type, inputs = {}, outputs = {} } = s.newState!;
+  const update = isDynamic(type) && s.op === "update";
+  if (REFRESH_TOKENS.has(type)) {
+    const forecast = isForecast(outputs.forecast) ? outputs.forecast : undefined;
+    // The plugin previews the update: an update without a forecast changes settings and starts no run.
+    if (!forecast && s.op === "update" && !isDynamic(type)) return [];
+    const reason = update
+      ? dynamicWhy(s.oldState?.outputs as RefreshState | undefined, withDefaults(inputs as unknown as RefreshInputs))
+      : why(s.op, s.diffReasons);
+    if (reason === undefined) return [];
+    return [{ name: nameOfUrn(s.urn), view: viewOf(inputs), why: reason, ...(forecast ? { forecast } : {}) }];
+  }
+  const forecasts = isMap(outputs.forecast) ? outputs.forecast : {};
+  const oldRuns = isMap(s.oldState?.outputs?.runs) ? s.oldState.outputs.runs : {};
+  return Object.entries(isMap(inputs.views) ? inputs.views : {}).flatMap(([key, member]) => {
+    const forecast = isForecast(forecasts[key]) ? forecasts[key] : undefined;
+    // The plugin previews each member: one without a forecast starts no run.
+    const reason = update
+      ? dynamicWhy(oldRuns[key] as RefreshState | undefined, memberSettings(inputs as unknown as GroupInputs, key))
+      : isDynamic(type) || forecast
+        ? why(s.op, s.diffReasons)
+        : undefined;
+    if (reason === undefined) return [];
+    return [{ name: key, view: viewOf(isMap(member) ? member : {}), why: reason, ...(forecast ? { forecast } : {}) }];
+  });
+}
+
 /** The steps of a preview, in the engine's order, each with the views it waits for. */
 export function stepsFromPreview(preview: PreviewJson): PlannedStep[] {
-  const relevant = (preview.steps ?? []).filter(
-    (s) =>
-      ALL_TOKENS.has(s.newState?.type ?? "") &&
-      ["create", "update", "replace", "create-replacement"].includes(s.op) &&
-      // A dynamic resource's update of settings alone starts no run; a plugin's says so by its forecast.
-      !(isDynamic(s.newState!.type) && s.op === "update" && (s.diffReasons ?? []).every((r) => SETTINGS.has(r))),
-  );
-  // The views of each resource, by URN, for the views a dependent resource waits for.
-  const viewsByUrn = new Map<string, string[]>();
-  for (const s of relevant) {
-    const inputs = s.newState!.inputs ?? {};
-    viewsByUrn.set(
-      s.urn,
-      REFRESH_TOKENS.has(s.newState!.type)
-        ? [viewOf(inputs)]
-        : Object.values(isMap(inputs.views) ? inputs.views : {}).map((m) => viewOf(isMap(m) ? m : {})),
-    );
-  }
-  const steps: PlannedStep[] = [];
+  const found: Refreshing[] = [];
   const seen = new Set<string>();
-  for (const s of relevant) {
+  for (const s of preview.steps ?? []) {
+    if (!ALL_TOKENS.has(s.newState?.type ?? "")) continue;
+    if (!["create", "update", "replace", "create-replacement"].includes(s.op)) continue;
     if (seen.has(s.urn)) continue; // a replacement's two halves
     seen.add(s.urn);
-    const { type, inputs = {}, outputs = {}, dependencies = [], propertyDependencies = {} } = s.newState!;
+    const views = refreshing(s);
+    if (views.length > 0) found.push({ step: s, views });
+  }
+  // The views of each resource that refreshes, by URN, for the views a dependent resource waits for.
+  const viewsByUrn = new Map(found.map((r) => [r.step.urn, r.views.map((v) => v.view)]));
+  return found.map(({ step: s, views }) => {
+    const { type, inputs = {}, dependencies = [], propertyDependencies = {} } = s.newState!;
     const on = new Set([...dependencies, ...Object.values(propertyDependencies).flat()]);
     const after = [...on].flatMap((urn) => viewsByUrn.get(urn) ?? []);
-    if (REFRESH_TOKENS.has(type)) {
-      const forecast = isForecast(outputs.forecast) ? outputs.forecast : undefined;
-      if (!forecast && s.op === "update" && !isDynamic(type)) continue; // a change of settings: no run
-      steps.push({
-        kind: "view",
-        refresh: {
-          name: nameOfUrn(s.urn),
-          view: viewOf(inputs),
-          why: why(s.op, s.diffReasons),
-          ...(forecast ? { forecast } : {}),
-          after,
-        },
-      });
-      continue;
-    }
-    const forecasts = isMap(outputs.forecast) ? outputs.forecast : {};
-    const members: PlannedView[] = Object.entries(isMap(inputs.views) ? inputs.views : {})
-      .filter(([key]) => isDynamic(type) || isForecast(forecasts[key]))
-      .map(([key, member]) => ({
-        name: key,
-        view: viewOf(isMap(member) ? member : {}),
-        why: why(s.op, s.diffReasons),
-        ...(isForecast(forecasts[key]) ? { forecast: forecasts[key] } : {}),
-        after,
-      }));
-    if (members.length > 0)
-      steps.push({
-        kind: "group",
-        name: nameOfUrn(s.urn),
-        ...(typeof inputs.maxConcurrent === "number" ? { maxConcurrent: inputs.maxConcurrent } : {}),
-        members,
-      });
-  }
-  return steps;
+    if (REFRESH_TOKENS.has(type)) return { kind: "view", refresh: { ...views[0], after } };
+    return {
+      kind: "group",
+      name: nameOfUrn(s.urn),
+      ...(typeof inputs.maxConcurrent === "number" ? { maxConcurrent: inputs.maxConcurrent } : {}),
+      members: views.map((v) => ({ ...v, after })),
+    };
+  });
 }

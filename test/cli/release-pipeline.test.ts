@@ -18,28 +18,62 @@ const PROGRAM = path.join(ROOT, "examples", "release-pipeline");
 const DAILY = { databaseName: "sales", tableName: "daily_totals_mv" };
 const WEEKLY = { databaseName: "sales", tableName: "weekly_totals_mv" };
 
-describe("the example's CI files run deploy.sh and nothing else deploys", () => {
+describe("the example's CI files run deploy.sh and plan.sh, and nothing else runs pulumi", () => {
   const read = (file: string) => readFileSync(path.join(PROGRAM, file), "utf8");
-
-  it("GitHub Actions: OIDC role, Pulumi's action installing the CLI, deploy.sh writing the job summary", () => {
-    interface Step {
-      uses?: string;
-      run?: string;
-      with?: Record<string, unknown>;
-    }
-    const workflow = loadYaml(read(".github/workflows/refresh-views.yml")) as {
-      permissions: Record<string, string>;
-      jobs: Record<string, { steps: Step[] }>;
-    };
-    expect(workflow.permissions["id-token"]).toBe("write");
-    const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+  interface Step {
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, string>;
+  }
+  interface Workflow {
+    on: Record<string, unknown>;
+    permissions: Record<string, string>;
+    jobs: Record<string, { if?: string; steps: Step[] }>;
+  }
+  /** A workflow of the example, its steps, and its step that uses an action (`owner/name`). */
+  function workflow(file: string) {
+    const parsed = loadYaml(read(`.github/workflows/${file}`)) as Workflow;
+    const steps = Object.values(parsed.jobs).flatMap((job) => job.steps);
     const action = (name: string) => steps.find((step) => step.uses?.startsWith(`${name}@`));
+    // Pulumi's action installs the CLI only (no `command`); the role comes by OIDC.
     expect(action("pulumi/actions")?.uses).toMatch(/@v\d+$/);
     expect(action("pulumi/actions")?.with?.command).toBeUndefined();
+    return { ...parsed, steps, action };
+  }
+  /** The steps that run pulumi or the plan: the example's script alone. */
+  const pulumiSteps = (steps: Step[]) => steps.filter((step) => /pulumi|plan/.test(step.run ?? ""));
+
+  it("GitHub Actions, on push to main: OIDC role, Pulumi's action installing the CLI, deploy.sh writing the job summary", () => {
+    const { permissions, steps, action } = workflow("refresh-views.yml");
+    expect(permissions["id-token"]).toBe("write");
     expect(action("aws-actions/configure-aws-credentials")?.with).toHaveProperty("role-to-assume");
-    const runs = steps.flatMap((step) => (step.run ? [step.run] : []));
-    expect(runs.filter((run) => run.includes("pulumi"))).toEqual([]);
-    expect(runs).toContain('SUMMARY_FILE="$GITHUB_STEP_SUMMARY" ./deploy.sh');
+    expect(pulumiSteps(steps)).toEqual([]);
+    expect(steps.map((step) => step.run)).toContain('SUMMARY_FILE="$GITHUB_STEP_SUMMARY" ./deploy.sh');
+  });
+
+  it("GitHub Actions, on pull requests: the read-only role, and plan.sh commenting with the pull request's number and token", () => {
+    const { on, permissions, jobs, steps, action } = workflow("plan-views.yml");
+    expect(Object.keys(on)).toEqual(["pull_request"]);
+    expect(permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+    // A fork's pull request has no OIDC token, and its code must not run with the role.
+    expect(Object.values(jobs).map((job) => job.if)).toEqual([
+      "github.event.pull_request.head.repo.full_name == github.repository",
+    ]);
+    expect(action("aws-actions/configure-aws-credentials")?.with?.["role-to-assume"]).toBe(
+      "${{ vars.AWS_PLAN_ROLE_ARN }}",
+    );
+    expect(pulumiSteps(steps)).toEqual([
+      {
+        name: "glue-mv-refresh plan, commented on the pull request",
+        run: 'SUMMARY_FILE="$GITHUB_STEP_SUMMARY" ./plan.sh',
+        env: {
+          PR_NUMBER: "${{ github.event.pull_request.number }}",
+          COMMIT_SHA: "${{ github.event.pull_request.head.sha }}",
+          GITHUB_TOKEN: "${{ github.token }}",
+        },
+      },
+    ]);
   });
 
   it("GitLab CI: the job's OIDC token as the AWS SDK's web identity, deploy.sh, the summary kept", () => {

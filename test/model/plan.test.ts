@@ -58,7 +58,7 @@ describe("buildPlan", () => {
     expect(plan.dpuHours).toBeCloseTo(13_600 / 3600, 3);
     const text = planText(plan, "dev");
     expect(text.split("\n").slice(0, 2)).toEqual([
-      "Plan for stack dev: 7 refreshes, expected wall time 18m 20s (p90 22m 00s), 3.778 DPU-hours, $1.66",
+      "Plan for stack dev: 7 refreshes (1 without figures, not counted), expected wall time 18m 20s (p90 22m 00s), 3.778 DPU-hours, $1.66",
       "Critical path: orders -> daily -> nightly",
     ]);
     expect(text).toContain("4. [15m 00s - 18m 20s] group nightly (4 members at once, maxConcurrent 2):");
@@ -66,6 +66,21 @@ describe("buildPlan", () => {
     const markdown = planMarkdown(plan, "dev");
     expect(markdown).toContain(
       "| 3 | daily | `sales.daily` | a new view | INCREMENTAL | 5m 00s | 6m 00s | $0.37 | 5 runs |",
+    );
+  });
+
+  it("tells a view with no history from one with no forecast, and counts neither nor makes up a critical path", () => {
+    const { forecast: _, ...dynamic } = v("dynamic", 1);
+    const failed = { ...v("failed", 1), forecast: { ...f(0, "none"), error: "AccessDeniedException: no" } };
+    const markdown = planMarkdown(
+      buildPlan([dynamic, v("new", 0, [], "none"), failed].map((refresh) => ({ kind: "view", refresh }))),
+      "dev",
+    );
+    expect(markdown).toContain("**3** refreshes, none with a forecast: no wall time or cost to add up.\n");
+    expect(markdown).toContain("| `sales.dynamic` | a new view | ? | ? | ? | ? | no forecast |");
+    expect(markdown).toContain("| `sales.new` | a new view | FULL | ? | ? | ? | no history |");
+    expect(markdown).toContain(
+      "| `sales.failed` | a new view | FULL | ? | ? | ? | no forecast: AccessDeniedException: no |",
     );
   });
 

@@ -1,4 +1,10 @@
-import { DYNAMIC_REFRESH_TOKEN, GROUP_TOKEN, REFRESH_TOKEN, stepsFromPreview } from "../../src/plan/steps";
+import {
+  DYNAMIC_GROUP_TOKEN,
+  DYNAMIC_REFRESH_TOKEN,
+  GROUP_TOKEN,
+  REFRESH_TOKEN,
+  stepsFromPreview,
+} from "../../src/plan/steps";
 import { parseArgs } from "../../src/plan/cli";
 
 const forecast = { refreshType: "FULL", basis: "own", basedOnRuns: 2, durationSeconds: 60, dpuHourPriceUsd: 0.44 };
@@ -72,18 +78,61 @@ it("reads the refreshes a preview would start, the views they wait for, and grou
   ]);
 });
 
-it("puts the dynamic provider's creates and refreshing updates in the plan without figures, not its settings' updates", () => {
-  const dynamic = (name: string, op: string, diffReasons?: string[]) => ({
-    ...step(op, DYNAMIC_REFRESH_TOKEN, name, { databaseName: "sales", tableName: `${name}_mv` }, {}),
-    ...(diffReasons ? { diffReasons } : {}),
+it("puts the dynamic provider's creates and the updates that start a run in the plan without figures, by its diff's rules", () => {
+  // As the engine reports a dynamic provider's update: no diffReasons; the recorded outputs in oldState.
+  const view = (name: string) => ({ databaseName: "sales", tableName: `${name}_mv`, resourceName: name });
+  const recorded = (name: string, extra: object = {}) => ({
+    ...view(name),
+    catalogId: "111111111111",
+    region: "us-east-1",
+    triggers: { schemaVersion: 1 },
+    runId: `run-${name}`,
+    status: "SUCCEEDED",
+    ...extra,
+  });
+  const update = (name: string, inputs: object, old: object, extra: object = {}) => ({
+    ...step("update", DYNAMIC_REFRESH_TOKEN, name, { ...view(name), ...inputs }, {}, extra),
+    oldState: { outputs: old },
+  });
+  const members = {
+    east: { databaseName: "sales", tableName: "east_mv", triggers: { schemaVersion: 2 } },
+    west: { databaseName: "sales", tableName: "west_mv", triggers: { schemaVersion: 2 } },
+  };
+  const memberRecord = (table: string, schemaVersion: number) => ({
+    databaseName: "sales",
+    tableName: table,
+    catalogId: "111111111111",
+    region: "us-east-1",
+    triggers: { schemaVersion },
+    status: "SUCCEEDED",
   });
   expect(
     stepsFromPreview({
-      steps: [dynamic("a", "create"), dynamic("b", "update", ["triggers"]), dynamic("c", "update", ["quiet"])],
+      steps: [
+        step("create", DYNAMIC_REFRESH_TOKEN, "a", view("a"), {}),
+        update("b", { triggers: { schemaVersion: 2 } }, recorded("b")),
+        update("c", { triggers: { schemaVersion: 1 }, timeoutMinutes: 90 }, recorded("c")),
+        update("d", { triggers: { schemaVersion: 1 } }, recorded("d", { status: "FAILED" }), {
+          dependencies: [urn(DYNAMIC_REFRESH_TOKEN, "c"), urn(DYNAMIC_REFRESH_TOKEN, "b")],
+        }),
+        {
+          ...step("update", DYNAMIC_GROUP_TOKEN, "regional", { resourceName: "regional", views: members }, {}),
+          oldState: { outputs: { runs: { east: memberRecord("east_mv", 1), west: memberRecord("west_mv", 2) } } },
+        },
+      ],
     }),
   ).toEqual([
     { kind: "view", refresh: { name: "a", view: "sales.a_mv", why: "a new view", after: [] } },
     { kind: "view", refresh: { name: "b", view: "sales.b_mv", why: "triggers changed", after: [] } },
+    {
+      kind: "view",
+      refresh: { name: "d", view: "sales.d_mv", why: "the last refresh run run-d ended FAILED", after: ["sales.b_mv"] },
+    },
+    {
+      kind: "group",
+      name: "regional",
+      members: [{ name: "east", view: "sales.east_mv", why: "triggers changed", after: [] }],
+    },
   ]);
 });
 
