@@ -14,7 +14,7 @@ const LAYERS = {
   declare: ["model", "provider", "group-provider"],
   deploy: ["model", "aws"],
   plugin: ["model", "aws", "deploy"],
-  plan: ["model"],
+  plan: ["model", "aws", "deploy"],
   emulator: [],
 };
 const ENTRY_POINTS = ["index", "provider", "group-provider"];

@@ -8,12 +8,14 @@
  * (PULUMI_ENABLE_STREAMING_JSON_PREVIEW) the previewed outputs (the forecasts), which the digest
  * lacks; the Automation API's own preview streams events through `--event-log`, a flag not every
  * CLI build has. It is the engine's own preview, so it is read-only and enforces the budget as
- * `pulumi preview` does.
+ * `pulumi preview` does. The TypeScript dynamic provider's refreshes, which the engine does not
+ * preview, are forecast by the provider's own preview (dynamic-forecasts.ts).
  */
 import { execFile } from "child_process";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { buildPlan, planMarkdown, planText } from "../model/plan";
-import { stepsFromPreview, withOutputs, type PreviewJson } from "./steps";
+import { withDynamicForecasts } from "./dynamic-forecasts";
+import { isDynamicType, stepsFromPreview, withOutputs, type PreviewJson } from "./steps";
 
 const USAGE = `Usage: glue-mv-refresh plan [--stack NAME] [--cwd DIR] [--json | --markdown]
 
@@ -93,7 +95,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return 1;
   }
-  const plan = buildPlan(stepsFromPreview(withOutputs(parsed, events.stdout)));
+  let previewed = withOutputs(parsed, events.stdout);
+  if (previewed.steps?.some((s) => isDynamicType(s.newState?.type))) {
+    // The dynamic provider's refreshes have no previewed outputs: their forecasts come from the
+    // provider's own preview, configured with the stack's config as the provider host is.
+    const config = await workspace.getAllConfig(name);
+    previewed = await withDynamicForecasts(
+      previewed,
+      Object.fromEntries(Object.entries(config).map(([key, { value }]) => [key, value])),
+    );
+  }
+  const plan = buildPlan(stepsFromPreview(previewed));
   const text =
     options.format === "json"
       ? JSON.stringify({ stack: name, ...plan }, null, 2)

@@ -3,9 +3,9 @@
  * MaterializedViewRefresh created, replaced or updated with a `forecast` in its previewed outputs,
  * and each group's members with theirs; the views each waits for from the resources it depends on
  * (a chain's `upstreams`), which the engine records in each step's `newState.dependencies`.
- * Resources of the TypeScript dynamic provider carry no forecast (the engine calls no Create or
- * Update of a dynamic provider in a preview): their creates, and their updates that start a run,
- * are in the plan without figures. Pure.
+ * Resources of the TypeScript dynamic provider have no previewed outputs (the engine calls no
+ * Create or Update of a dynamic provider in a preview): their creates, and their updates that start
+ * a run, carry the forecast dynamic-forecasts.ts put in their outputs, else none. Pure.
  */
 import { planChange, whyRefresh } from "../model/diff";
 import type { Forecast } from "../model/forecast";
@@ -21,7 +21,12 @@ export const DYNAMIC_REFRESH_TOKEN = "pulumi-nodejs:dynamic/glue:MaterializedVie
 export const DYNAMIC_GROUP_TOKEN = "pulumi-nodejs:dynamic/glue:MaterializedViewRefreshGroup";
 const REFRESH_TOKENS = new Set([REFRESH_TOKEN, DYNAMIC_REFRESH_TOKEN]);
 const ALL_TOKENS = new Set([REFRESH_TOKEN, GROUP_TOKEN, DYNAMIC_REFRESH_TOKEN, DYNAMIC_GROUP_TOKEN]);
-const isDynamic = (type: string) => type === DYNAMIC_REFRESH_TOKEN || type === DYNAMIC_GROUP_TOKEN;
+/** The steps that may start a run: a create, an update, a replacement's two halves. */
+export const PLANNED_OPS: ReadonlySet<string> = new Set(["create", "update", "replace", "create-replacement"]);
+/** Whether a resource type is one of the TypeScript dynamic provider's. */
+export const isDynamicType = (type: string | undefined): boolean =>
+  type === DYNAMIC_REFRESH_TOKEN || type === DYNAMIC_GROUP_TOKEN;
+const isDynamic = isDynamicType;
 
 type Values = Record<string, unknown>;
 
@@ -103,7 +108,7 @@ interface Refreshing {
   readonly views: Omit<PlannedView, "after">[];
 }
 
-/** The views of a step that would refresh, each with why and its forecast (none for the dynamic provider). */
+/** The views of a step that would refresh, each with why and its forecast when it has one. */
 function refreshing(s: Step): Omit<PlannedView, "after">[] {
   const { type, inputs = {}, outputs = {} } = s.newState!;
   const update = isDynamic(type) && s.op === "update";
@@ -138,7 +143,7 @@ export function stepsFromPreview(preview: PreviewJson): PlannedStep[] {
   const seen = new Set<string>();
   for (const s of preview.steps ?? []) {
     if (!ALL_TOKENS.has(s.newState?.type ?? "")) continue;
-    if (!["create", "update", "replace", "create-replacement"].includes(s.op)) continue;
+    if (!PLANNED_OPS.has(s.op)) continue;
     if (seen.has(s.urn)) continue; // a replacement's two halves
     seen.add(s.urn);
     const views = refreshing(s);

@@ -175,10 +175,16 @@ describe("a TypeScript program with the dynamic provider, beside the harness", (
       expect(em.requests.filter((r) => r.operation === "StartMaterializedViewRefreshTaskRun")).toEqual([]);
   });
 
-  it("is in the plan, without figures: the engine does not preview a dynamic provider's Create", async () => {
+  it("is in the plan with the figures of the provider's own preview, which the engine does not call, starting nothing", async () => {
     await twins!.cli.configure({ "glue-mv-refresh:maxCostUsd": "100" });
+    twins!.cliEmulator.resetRequests();
     const printed = await twins!.cli.exec(process.execPath, [PLAN_CLI, "plan"]).done;
-    expect(printed.code).toBe(0);
-    expect(printed.stdout).toContain("daily (sales.daily_mv): a new view. no forecast");
+    expect({ code: printed.code, stderr: printed.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(printed.stdout).toContain(
+      "daily (sales.daily_mv): a new view. INCREMENTAL refresh expected to take 10m 06s (p90 10m 12s)",
+    );
+    expect(printed.stdout).toMatch(/^Plan for stack dev: 1 refresh, expected wall time 10m 06s/);
+    const operations = new Set(twins!.cliEmulator.requests.map((r) => r.operation));
+    expect([...operations].sort()).toEqual(["GetCallerIdentity", "ListMaterializedViewRefreshTaskRuns"]);
   });
 });

@@ -12,9 +12,10 @@ import { ROOT } from "../../tools/pulumi-cli";
 jest.setTimeout(240_000);
 
 const WORKFLOW = "examples/release-pipeline/.github/workflows/refresh-views.yml";
+const PLAN_WORKFLOW = "examples/release-pipeline/.github/workflows/plan-views.yml";
 
 it("lints the examples' workflows, which pass", async () => {
-  expect(exampleWorkflows()).toEqual([WORKFLOW]);
+  expect(exampleWorkflows()).toEqual([PLAN_WORKFLOW, WORKFLOW]);
   const { code, output } = await runActionlint(exampleWorkflows(), "pipe");
   expect({ code, output }).toEqual({ code: 0, output: "" });
   expect(actionlintVersion()).toMatch(/^v1\.\d+\.\d+$/);
