@@ -19,10 +19,13 @@ pulumi stack select --create "$STACK"
 # The runs come from the stack's state, not its outputs: a failed deployment keeps there the runs it
 # started, the failed one included, so the next job's summary is still right.
 pulumi stack export --stack "$STACK" --file "$work/before.json"
+# The log exists before the CLI starts: `tail -f` below gives up at once on a file not there yet,
+# which the background job may not have created by then.
+: >"$work/up.log"
 # A CI runner's cancel signals this script (a `run:` step's entry process), never its children: pass
 # SIGINT and SIGTERM on to the CLI, which then lets the refreshes in flight end and records them
 # (README, "When a pipeline job is cancelled").
-pulumi up --stack "$STACK" --yes --non-interactive >"$work/up.log" 2>&1 &
+pulumi up --stack "$STACK" --yes --non-interactive >>"$work/up.log" 2>&1 &
 up=$!
 trap 'kill -INT "$up" 2>/dev/null || true' INT
 trap 'kill -TERM "$up" 2>/dev/null || true' TERM
