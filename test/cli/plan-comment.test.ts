@@ -10,7 +10,7 @@ import type { AddressInfo } from "net";
 import * as path from "path";
 import type { GlueEmulator } from "../../src/emulator";
 import { ROOT } from "../../tools/pulumi-cli";
-import { CliStack, type CliRun } from "../support/cli";
+import { CliStack, withoutSdkNodeNotice, type CliRun } from "../support/cli";
 import { emulatorFor } from "../support/e2e";
 
 jest.setTimeout(180_000);
@@ -184,7 +184,7 @@ describe("plan.sh under the real CLI, commenting on a pull request", () => {
   it("posts the plan as a new comment: the views the merge would refresh and why, marked, with the commit and the run", async () => {
     await stack.configure({ schemaVersion: "2" });
     const { run, summary } = await push();
-    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    expect({ code: run.code, stderr: withoutSdkNodeNotice(run.stderr) }).toEqual({ code: 0, stderr: "" });
     // A hundred comments fill the first page: the plan's is the 101st, on the second page next time.
     expect(calls()).toEqual([`GET ${list}?per_page=100`, `POST ${list}`]);
     const [posted] = github.comments.slice(100);

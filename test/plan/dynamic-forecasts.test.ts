@@ -49,7 +49,7 @@ beforeEach(() => emulator.resetRequests());
 
 const urn = (type: string, name: string) => `urn:pulumi:dev::p::${type}::${name}`;
 const args = (view: object, extra: object = {}) => ({ ...view, endpoint: emulator.endpoint, ...extra });
-const step = (op: string, type: string, name: string, inputs: object, olds?: object) => ({
+const step = (op: string, type: string, name: string, inputs: object, olds?: Record<string, unknown>) => ({
   op,
   urn: urn(type, name),
   newState: { type, inputs: { resourceName: name, ...inputs }, outputs: {} },

@@ -73,6 +73,16 @@ const OPS: Record<string, StepOp | undefined> = {
 const isProgramResource = (type: string) => type !== "pulumi:pulumi:Stack" && !type.startsWith("pulumi:providers:");
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 
+/**
+ * A command's stderr without the AWS SDK's notice that its next versions need a newer Node.js (it
+ * warns once per process that makes a client on an older one), which says nothing of the command.
+ */
+export const withoutSdkNodeNotice = (stderr: string): string =>
+  stderr.replace(
+    /\(node:\d+\) Warning: NodeVersionSupportWarning:[\s\S]*?--trace-warnings \.\.\.` to show where the warning was created\)\n/g,
+    "",
+  );
+
 /** The program's steps from a stream of engine events: those applied, not those a preview planned. */
 export function stepsOf(events: readonly EngineEvent[]): CliStep[] {
   const errors = new Map<string, string[]>();
