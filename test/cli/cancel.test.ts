@@ -43,6 +43,15 @@ async function untilRuns(count: number, within = 60_000): Promise<void> {
   }
 }
 
+/** SIGKILL to a process that may have ended since the tree was read (a short-lived child). */
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
 /** The process and all its descendants, read from /proc. */
 function tree(pid: number): number[] {
   const parents = new Map<number, number>();
@@ -103,7 +112,7 @@ describe("a cancelled pipeline job", () => {
   it("a kill: the run goes on in Glue unrecorded; after `pulumi cancel` and `pulumi refresh` clear the lock and the pending operation, the next `up` refreshes once more, after that run", async () => {
     const running = await upUntilStarted();
     const [, orphan] = emulator.runs(VIEW);
-    for (const pid of tree(running.child.pid!)) process.kill(pid, "SIGKILL");
+    for (const pid of tree(running.child.pid!)) killIfAlive(pid);
     await running.done;
 
     const state = await stack.state();
