@@ -19,15 +19,14 @@ const isMap = (v: unknown): v is Values => typeof v === "object" && v !== null &
 /**
  * The preview with a `forecast` in the outputs of each dynamic-provider step that would start a
  * refresh, as the plugin's previewed outputs carry it (a view's, or a group's by member key).
- * `config` is the stack's config by full key (`aws:region`, `glue-mv-refresh:dpuHourPriceUsd`);
- * `options` the lifecycle's (its clock, and where its lines go: nowhere by default).
+ * `config` is the stack's config by full key (`aws:region`, `glue-mv-refresh:dpuHourPriceUsd`).
  */
 export async function withDynamicForecasts(
   preview: PreviewJson,
   config: Readonly<Record<string, string>>,
-  options: LifecycleOptions = {},
 ): Promise<PreviewJson> {
-  const lifecycleOptions: LifecycleOptions = { print: () => undefined, ...options };
+  // The lines the provider would print: the plan prints its own.
+  const lifecycleOptions: LifecycleOptions = { print: () => undefined };
   const refresh = createLifecycle(lifecycleOptions);
   const group = createGroupLifecycle(lifecycleOptions);
   // The provider host's configure: the stack's config, read by full key.

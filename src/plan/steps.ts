@@ -26,7 +26,6 @@ export const PLANNED_OPS: ReadonlySet<string> = new Set(["create", "update", "re
 /** Whether a resource type is one of the TypeScript dynamic provider's. */
 export const isDynamicType = (type: string | undefined): boolean =>
   type === DYNAMIC_REFRESH_TOKEN || type === DYNAMIC_GROUP_TOKEN;
-const isDynamic = isDynamicType;
 
 type Values = Record<string, unknown>;
 
@@ -111,11 +110,11 @@ interface Refreshing {
 /** The views of a step that would refresh, each with why and its forecast when it has one. */
 function refreshing(s: Step): Omit<PlannedView, "after">[] {
   const { type, inputs = {}, outputs = {} } = s.newState!;
-  const update = isDynamic(type) && s.op === "update";
+  const update = isDynamicType(type) && s.op === "update";
   if (REFRESH_TOKENS.has(type)) {
     const forecast = isForecast(outputs.forecast) ? outputs.forecast : undefined;
     // The plugin previews the update: an update without a forecast changes settings and starts no run.
-    if (!forecast && s.op === "update" && !isDynamic(type)) return [];
+    if (!forecast && s.op === "update" && !isDynamicType(type)) return [];
     const reason = update
       ? dynamicWhy(s.oldState?.outputs as RefreshState | undefined, withDefaults(inputs as unknown as RefreshInputs))
       : why(s.op, s.diffReasons);
@@ -129,7 +128,7 @@ function refreshing(s: Step): Omit<PlannedView, "after">[] {
     // The plugin previews each member: one without a forecast starts no run.
     const reason = update
       ? dynamicWhy(oldRuns[key] as RefreshState | undefined, memberSettings(inputs as unknown as GroupInputs, key))
-      : isDynamic(type) || forecast
+      : isDynamicType(type) || forecast
         ? why(s.op, s.diffReasons)
         : undefined;
     if (reason === undefined) return [];
