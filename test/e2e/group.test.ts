@@ -56,8 +56,10 @@ it("runs twelve members at once under parallel 2, holding one slot, and records 
   const progress = report.hostOutput.filter((l) => l.text.startsWith("sales-views: 12 members: "));
   expect(progress.length).toBeGreaterThanOrEqual(5);
   expect(progress.length).toBeLessThanOrEqual(11);
+  // The first line comes a minute into the group; its slowest member started a little after the
+  // group did, by how long the Starts took (seconds, on a loaded machine).
   expect(progress[0].text).toMatch(
-    /^sales-views: 12 members: \d+ starting, \d+ running, 0 done, 0 failed; slowest: m\d+ \(sales\.view_\d+\) (STARTING|RUNNING), 1m \d\ds$/,
+    /^sales-views: 12 members: \d+ starting, \d+ running, 0 done, 0 failed; slowest: m\d+ \(sales\.view_\d+\) (STARTING|RUNNING), (1m \d\d|[1-5]\d)s$/,
   );
   const recorded = step(report, "sales-views").outputs?.runs as Record<string, { runId: string; status: string }>;
   expect(Object.keys(recorded).sort()).toEqual(Object.keys(members()).sort());
